@@ -1,0 +1,10 @@
+import { CommonConfig } from '@envoy-fleet/config';
+import { IsString } from 'class-validator';
+
+/** metrics-service settings, from the environment. */
+export class MetricsConfig extends CommonConfig {
+  override HTTP_PORT = 3003;
+
+  @IsString()
+  NATS_URL = 'nats://127.0.0.1:4222';
+}

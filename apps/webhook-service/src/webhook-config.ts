@@ -1,0 +1,10 @@
+import { CommonConfig } from '@envoy-fleet/config';
+import { IsString } from 'class-validator';
+
+/** webhook-service settings, from the environment. */
+export class WebhookConfig extends CommonConfig {
+  override HTTP_PORT = 3002;
+
+  @IsString()
+  NATS_URL = 'nats://127.0.0.1:4222';
+}

@@ -1,0 +1,39 @@
+/** Every failure the domain can report; each transport maps these codes once, exhaustively. */
+export type DomainErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'FAILED_PRECONDITION'
+  | 'UNAVAILABLE';
+
+/** A problem with one field of the input, named by its JSON path (e.g. `endpoints[0].port`). */
+export interface FieldViolation {
+  field: string;
+  message: string;
+}
+
+/** An expected failure with a stable code; never carries transport details. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly violations: FieldViolation[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static notFound(kind: string, name: string): DomainError {
+    return new DomainError('NOT_FOUND', `${kind} '${name}' not found`);
+  }
+
+  static alreadyExists(kind: string, name: string): DomainError {
+    return new DomainError('ALREADY_EXISTS', `${kind} '${name}' already exists`);
+  }
+
+  static invalid(field: string, message: string): DomainError {
+    return new DomainError('INVALID_ARGUMENT', `${field}: ${message}`, [{ field, message }]);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './config-model';
+export * from './errors';
+export * from './proxy';
+export * from './tenancy';

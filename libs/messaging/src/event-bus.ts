@@ -1,0 +1,38 @@
+/** A message handed to a subscriber; `ack` happens when the handler resolves. */
+export interface ReceivedEvent<T> {
+  subject: string;
+  payload: T;
+  /** The publisher's message id: stable across redeliveries, the key for idempotent handlers. */
+  msgId: string;
+  redelivered: boolean;
+}
+
+export type EventHandler<T> = (event: ReceivedEvent<T>) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Subject filter, e.g. `fleet.config.updated.*`. */
+  subject: string;
+  /**
+   * Durable consumer name: events are kept while the subscriber is away and redelivered until
+   * acknowledged. Without one, the subscriber sees only events published after it subscribed.
+   */
+  durable?: string;
+}
+
+/** A running subscription. */
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/** Publishes and consumes fleet events; JetStream in production, in-process for embedded runs. */
+export interface EventBus {
+  /** Publishes once per `msgId`: a repeat within the de-duplication window is dropped. */
+  publish(subject: string, payload: unknown, msgId: string): Promise<void>;
+  subscribe<T>(options: SubscribeOptions, handler: EventHandler<T>): Promise<Subscription>;
+  /** Resolves when the bus answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Injection token for the app's EventBus. */
+export const EVENT_BUS = Symbol('EVENT_BUS');

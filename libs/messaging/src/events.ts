@@ -1,0 +1,29 @@
+import type { ConfigKind, ResourceType, SyncState } from '@envoy-fleet/domain';
+
+/** One API object changed by a config write. */
+export interface ConfigChange {
+  kind: ConfigKind;
+  name: string;
+  action: 'created' | 'updated' | 'deleted';
+}
+
+/** Payload of `fleet.config.updated.<tenant>`: the tenant's declared config moved to `version`. */
+export interface ConfigUpdatedEvent {
+  tenantId: string;
+  version: number;
+  actor: string;
+  changes: ConfigChange[];
+  occurredAt: string;
+}
+
+/** Payload of `fleet.proxy.status.<tenant>`: what a proxy did with a pushed resource type. */
+export interface ProxyStatusEvent {
+  tenantId: string;
+  proxyId: string;
+  nodeId: string;
+  type: ResourceType;
+  state: SyncState;
+  version: string;
+  errorDetail?: string;
+  occurredAt: string;
+}

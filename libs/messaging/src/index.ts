@@ -1,0 +1,6 @@
+export * from './event-bus';
+export * from './events';
+export * from './jetstream-event-bus';
+export * from './messaging.module';
+export * from './outbox-relay';
+export * from './subjects';

@@ -1,0 +1,92 @@
+import { EventBus } from './event-bus';
+
+/** An event written in the same transaction as the change it describes. */
+export interface OutboxEvent {
+  id: bigint | number | string;
+  subject: string;
+  payload: unknown;
+  msgId: string;
+}
+
+/** Where the relay reads unpublished events from and marks them published. */
+export interface OutboxStore {
+  claimUnpublished(limit: number): Promise<OutboxEvent[]>;
+  markPublished(ids: OutboxEvent['id'][]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  batchSize: number;
+  /** How often to look for events when nobody calls `kick()`. */
+  pollIntervalMs: number;
+  onError?: (error: unknown) => void;
+  /** Called with how many events each pass published. */
+  onPublished?: (count: number) => void;
+}
+
+/**
+ * Publishes outbox rows to the bus in order, then marks them. A crash between publish and mark
+ * republishes with the same msg id, which the bus drops as a duplicate: at least once, never twice.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly bus: EventBus,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  /** Publish now (called right after a write commits) instead of waiting for the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      } else this.schedule();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes until the outbox is empty; resolves with how many were published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    try {
+      for (;;) {
+        const events = await this.store.claimUnpublished(this.options.batchSize);
+        if (events.length === 0) break;
+        for (const event of events) await this.bus.publish(event.subject, event.payload, event.msgId);
+        await this.store.markPublished(events.map((event) => event.id));
+        total += events.length;
+        this.options.onPublished?.(events.length);
+      }
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    return total;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.kick(), this.options.pollIntervalMs);
+  }
+}

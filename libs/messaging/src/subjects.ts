@@ -1,0 +1,23 @@
+/**
+ * Every subject the fleet publishes, in one place: `fleet.<area>.<event>.<tenantId>`.
+ * Nothing else in the code base spells a subject.
+ */
+
+/** The JetStream stream that keeps every fleet event. */
+export const FLEET_STREAM = 'FLEET';
+export const FLEET_STREAM_SUBJECTS = ['fleet.>'];
+
+export const Subjects = {
+  configUpdated: (tenantId: string) => `fleet.config.updated.${tenantId}`,
+  proxyStatus: (tenantId: string) => `fleet.proxy.status.${tenantId}`,
+  /** Every tenant's events of one kind, for consumers. */
+  allConfigUpdated: 'fleet.config.updated.*',
+  allProxyStatus: 'fleet.proxy.status.*',
+} as const;
+
+/** The tenant id at the end of a fleet subject. */
+export function tenantOfSubject(subject: string): string {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[0] !== 'fleet') throw new Error(`not a fleet subject: ${subject}`);
+  return parts[3];
+}

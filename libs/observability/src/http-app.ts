@@ -1,0 +1,30 @@
+import { DynamicModule, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppMetrics } from './metrics';
+import { recordHttpMetrics } from './http-metrics';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface HttpAppOptions {
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Extra setup (pipes, filters, plugins) before the app listens. */
+  configure?: (app: NestFastifyApplication) => Promise<void> | void;
+}
+
+/** Creates a NestJS app on Fastify with HTTP metrics and shutdown hooks, and starts listening. */
+export async function startHttpApp(
+  module: Type<unknown> | DynamicModule,
+  options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const upTo = LEVELS.indexOf(options.logLevel as LogLevel);
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
+    logger: LEVELS.slice(0, upTo < 0 ? 4 : upTo + 1),
+  });
+  app.enableShutdownHooks();
+  recordHttpMetrics(app.getHttpAdapter().getInstance(), app.get(AppMetrics));
+  await options.configure?.(app);
+  await app.listen(options.port, options.host);
+  return app;
+}
