@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'FAILED_PRECONDITION'
+  | 'UNPROCESSABLE'
   | 'UNAVAILABLE';
 
 /** A problem with one field of the input, named by its JSON path (e.g. `endpoints[0].port`). */
@@ -31,6 +32,11 @@ export class DomainError extends Error {
 
   static alreadyExists(kind: string, name: string): DomainError {
     return new DomainError('ALREADY_EXISTS', `${kind} '${name}' already exists`);
+  }
+
+  /** Well-formed input that cannot be applied, e.g. a reference to an object that does not exist. */
+  static unprocessable(field: string, message: string): DomainError {
+    return new DomainError('UNPROCESSABLE', `${field}: ${message}`, [{ field, message }]);
   }
 
   static invalid(field: string, message: string): DomainError {

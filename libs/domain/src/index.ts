@@ -1,4 +1,5 @@
 export * from './config-model';
 export * from './errors';
 export * from './proxy';
+export * from './route-rules';
 export * from './tenancy';

@@ -27,3 +27,20 @@ export interface ProxyStatusEvent {
   errorDetail?: string;
   occurredAt: string;
 }
+
+/** Payload of `fleet.proxy.registered.<tenant>` and `fleet.proxy.removed.<tenant>`. */
+export interface ProxyRegistryEvent {
+  tenantId: string;
+  proxyId: string;
+  nodeId: string;
+  actor: string;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.tenant.created.<tenant>`. */
+export interface TenantCreatedEvent {
+  tenantId: string;
+  name: string;
+  actor: string;
+  occurredAt: string;
+}

@@ -10,9 +10,14 @@ export const FLEET_STREAM_SUBJECTS = ['fleet.>'];
 export const Subjects = {
   configUpdated: (tenantId: string) => `fleet.config.updated.${tenantId}`,
   proxyStatus: (tenantId: string) => `fleet.proxy.status.${tenantId}`,
+  proxyRegistered: (tenantId: string) => `fleet.proxy.registered.${tenantId}`,
+  proxyRemoved: (tenantId: string) => `fleet.proxy.removed.${tenantId}`,
+  tenantCreated: (tenantId: string) => `fleet.tenant.created.${tenantId}`,
+  apiKeyChanged: (tenantId: string) => `fleet.apikey.changed.${tenantId}`,
   /** Every tenant's events of one kind, for consumers. */
   allConfigUpdated: 'fleet.config.updated.*',
   allProxyStatus: 'fleet.proxy.status.*',
+  allProxyRemoved: 'fleet.proxy.removed.*',
 } as const;
 
 /** The tenant id at the end of a fleet subject. */

@@ -1,0 +1,50 @@
+import { CommonConfig } from '@envoy-fleet/config';
+import { IsEmail, IsIn, IsInt, IsString, Min } from 'class-validator';
+
+/** api-gateway settings, from the environment. Empty strings mean "not set". */
+export class ApiConfig extends CommonConfig {
+  override HTTP_PORT = 3000;
+
+  /** PostgreSQL as the non-superuser application role (row-level security applies). */
+  @IsString()
+  DATABASE_URL = 'postgres://fleet_app@127.0.0.1:5432/fleet';
+
+  @IsString()
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @IsIn(['HS256', 'RS256'])
+  JWT_ALGORITHM = 'HS256';
+
+  /** HS256 signing secret; when empty a random one is made at boot (tokens then die with the process). */
+  @IsString()
+  JWT_SECRET = '';
+
+  /** RS256: PEM public key to verify tokens, and private key to issue them. */
+  @IsString()
+  JWT_PUBLIC_KEY = '';
+
+  @IsString()
+  JWT_PRIVATE_KEY = '';
+
+  @IsString()
+  JWT_ISSUER = 'envoy-fleet';
+
+  @IsString()
+  JWT_AUDIENCE = 'envoy-fleet-api';
+
+  @IsInt()
+  @Min(60)
+  JWT_TTL_SECONDS = 3600;
+
+  /** The first platform admin, created at boot if missing. */
+  @IsEmail({ require_tld: false })
+  ADMIN_EMAIL = 'admin@fleet.local';
+
+  /** When empty, a password is generated and printed once, when the admin is created. */
+  @IsString()
+  ADMIN_PASSWORD = '';
+
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_INTERVAL_MS = 500;
+}

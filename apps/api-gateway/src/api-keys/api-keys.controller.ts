@@ -1,0 +1,29 @@
+import { Principal } from '@envoy-fleet/domain';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { ApiKeysService, ApiKeyView } from './api-keys.service';
+import { CreateApiKeyDto } from './dto/api-key.dto';
+
+/** `/v1/api-keys`: keys that `POST /v1/auth/token` exchanges for tokens. Owners and admins manage them. */
+@Controller('v1/api-keys')
+@Authenticated()
+@Roles('owner', 'admin')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: ApiKeyView[] }> {
+    return { items: await this.apiKeys.list(principal) };
+  }
+
+  @Post()
+  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+    return this.apiKeys.create(principal, dto.name, dto.roles);
+  }
+
+  @Delete(':id')
+  revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<ApiKeyView> {
+    return this.apiKeys.revoke(principal, id);
+  }
+}

@@ -1,0 +1,40 @@
+import { TypedConfigModule } from '@envoy-fleet/config';
+import { DataAccessModule, DatabaseOutboxStore } from '@envoy-fleet/data-access';
+import { EventBusReadiness, MessagingModule, OutboxRelayModule } from '@envoy-fleet/messaging';
+import { ObservabilityModule } from '@envoy-fleet/observability';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ApiConfig } from './api-config';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthModule } from './auth/auth.module';
+import { ClustersModule } from './clusters/clusters.module';
+import { DatabaseReadiness } from './common/database-readiness';
+import { ConfigChangesModule } from './config-changes/config-changes.module';
+import { ListenersModule } from './listeners/listeners.module';
+import { ProxiesModule } from './proxies/proxies.module';
+import { RouteConfigurationsModule } from './route-configurations/route-configurations.module';
+import { TenantsModule } from './tenants/tenants.module';
+
+/** api-gateway: the REST API for tenants, proxies and their config. */
+@Module({})
+export class AppModule {
+  static forConfig(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypedConfigModule.forValue(ApiConfig, config),
+        DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'api-gateway' }),
+        ObservabilityModule.forRoot({ app: 'api-gateway', readinessChecks: [DatabaseReadiness, EventBusReadiness] }),
+        OutboxRelayModule.forRoot({ store: DatabaseOutboxStore, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS }),
+        ConfigChangesModule,
+        AuthModule,
+        TenantsModule,
+        ApiKeysModule,
+        ProxiesModule,
+        ClustersModule,
+        ListenersModule,
+        RouteConfigurationsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Database, TenantRepository, UserRepository } from '@envoy-fleet/data-access';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ApiConfig } from '../api-config';
+import { hashPassword, randomSecret } from './password';
+
+/** The tenant the platform admins belong to. */
+export const PLATFORM_TENANT = 'platform';
+
+/** Creates the first platform admin from config, once; prints a generated password if none was given. */
+@Injectable()
+export class AdminBootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Admin');
+
+  constructor(
+    private readonly db: Database,
+    private readonly tenants: TenantRepository,
+    private readonly users: UserRepository,
+    private readonly config: ApiConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const email = this.config.ADMIN_EMAIL.toLowerCase();
+    const password = this.config.ADMIN_PASSWORD || randomSecret(18);
+    const created = await this.db.asSystem(async (tx) => {
+      if (await this.users.findByEmail(tx, email)) return false;
+      const tenant = (await this.tenants.findByName(tx, PLATFORM_TENANT)) ?? (await this.tenants.create(tx, PLATFORM_TENANT));
+      await this.users.create(tx, { tenantId: tenant.id, email, passwordHash: await hashPassword(password), roles: ['admin'] });
+      return true;
+    });
+    if (!created) return;
+    if (this.config.ADMIN_PASSWORD) this.logger.log(`created platform admin ${email}`);
+    else this.logger.log(`created platform admin ${email} with password ${password} (shown once; set ADMIN_PASSWORD to choose it)`);
+  }
+}

@@ -1,0 +1,25 @@
+import { DomainError } from '@envoy-fleet/domain';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { AuthService } from './auth.service';
+import { TokenRequestDto } from './dto/token.dto';
+import { IssuedToken } from './token.service';
+
+/** `POST /v1/auth/token`: email and password, or an API key, for a bearer token. */
+@Controller('v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('token')
+  @HttpCode(200)
+  token(@Body() dto: TokenRequestDto): Promise<IssuedToken> {
+    if (dto.apiKey !== undefined) {
+      if (dto.email !== undefined || dto.password !== undefined) {
+        throw DomainError.invalid('apiKey', 'send either apiKey or email and password, not both');
+      }
+      return this.auth.withApiKey(dto.apiKey);
+    }
+    if (dto.email === undefined) throw DomainError.invalid('email', 'is required (or send apiKey)');
+    if (dto.password === undefined) throw DomainError.invalid('password', 'is required with email');
+    return this.auth.withPassword(dto.email, dto.password);
+  }
+}

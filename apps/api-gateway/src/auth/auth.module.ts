@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ApiConfig } from '../api-config';
+import { AdminBootstrapService } from './admin-bootstrap.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JWT_KEYS, resolveJwtKeys } from './jwt-keys';
+import { JwtStrategy } from './jwt.strategy';
+import { TokenService } from './token.service';
+
+/** Bearer tokens: issuing them (`POST /v1/auth/token`), verifying them, and the first admin. */
+@Module({
+  imports: [PassportModule, JwtModule.register({})],
+  controllers: [AuthController],
+  providers: [
+    { provide: JWT_KEYS, useFactory: resolveJwtKeys, inject: [ApiConfig] },
+    JwtStrategy,
+    TokenService,
+    AuthService,
+    AdminBootstrapService,
+  ],
+})
+export class AuthModule {}

@@ -1,0 +1,57 @@
+import { DomainError, Principal, Role } from '@envoy-fleet/domain';
+import {
+  applyDecorators,
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+
+const ROLES_KEY = 'fleet:roles';
+
+/** Requires a valid bearer token; failures are 401 problems, not passport's plain text. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  override handleRequest<T>(error: unknown, principal: T | false, info: unknown): T {
+    if (error instanceof DomainError) throw error;
+    if (error || !principal) {
+      const reason = info instanceof Error ? info.message : 'missing bearer token';
+      throw new DomainError('UNAUTHENTICATED', `authentication failed: ${reason}`);
+    }
+    return principal;
+  }
+}
+
+/** Requires one of the route's roles (set with `@Roles(...)`). */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!allowed || allowed.length === 0) return true;
+    const principal = context.switchToHttp().getRequest<{ user: Principal }>().user;
+    if (principal.roles.some((role) => allowed.includes(role))) return true;
+    throw new DomainError('PERMISSION_DENIED', `requires one of the roles: ${allowed.join(', ')}`);
+  }
+}
+
+/** A controller (or route) that needs a valid token; `@Roles` narrows who may call a route. */
+export function Authenticated() {
+  return applyDecorators(UseGuards(JwtAuthGuard, RolesGuard));
+}
+
+/** The roles allowed to call a route (or every route of a controller). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** The verified caller of the request. */
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal => context.switchToHttp().getRequest<{ user: Principal }>().user,
+);

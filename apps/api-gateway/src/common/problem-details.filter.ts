@@ -1,0 +1,56 @@
+import { DomainError } from '@envoy-fleet/domain';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { httpStatusOf, ProblemDetails, problemType } from './problem-details';
+
+/** Answers every error as `application/problem+json`; unknown errors are logged with an id and hidden. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = this.toProblem(error);
+    problem.instance = request.url;
+    void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
+  }
+
+  private toProblem(error: unknown): ProblemDetails {
+    if (error instanceof DomainError) {
+      const status = httpStatusOf(error.code);
+      return {
+        type: problemType(error.code),
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        detail: error.message,
+        code: error.code,
+        ...(error.violations.length > 0 ? { errors: error.violations } : {}),
+      };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      return { type: problemType('http'), title: STATUS_CODES[status] ?? 'Error', status, detail: detailOf(error), code: 'HTTP' };
+    }
+    const errorId = randomUUID();
+    this.logger.error(`unexpected error ${errorId}`, error instanceof Error ? error.stack : String(error));
+    return {
+      type: problemType('internal'),
+      title: 'Internal Server Error',
+      status: 500,
+      detail: `An unexpected error occurred; quote error id ${errorId}.`,
+      code: 'INTERNAL',
+      errorId,
+    };
+  }
+}
+
+function detailOf(error: HttpException): string {
+  const body = error.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+}

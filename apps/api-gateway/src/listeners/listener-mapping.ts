@@ -1,0 +1,14 @@
+import { DomainError, Listener } from '@envoy-fleet/domain';
+import { ListenerSpecDto } from './dto/listener.dto';
+
+/** A socket listener binds all addresses unless told otherwise. */
+export function toListener(name: string, dto: ListenerSpecDto): Listener {
+  if (dto.address !== undefined && dto.port === undefined) {
+    throw DomainError.invalid('port', 'is required when address is set');
+  }
+  return {
+    name,
+    routeConfigName: dto.routeConfigName,
+    ...(dto.port !== undefined ? { port: dto.port, address: dto.address ?? '0.0.0.0' } : {}),
+  };
+}

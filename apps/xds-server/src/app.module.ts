@@ -1,0 +1,49 @@
+import { TypedConfigModule } from '@envoy-fleet/config';
+import { DataAccessModule, Database, DatabaseOutboxStore } from '@envoy-fleet/data-access';
+import { EventBusReadiness, MessagingModule, OutboxRelayModule } from '@envoy-fleet/messaging';
+import { ObservabilityModule, ReadinessCheck } from '@envoy-fleet/observability';
+import { SnapshotCache } from '@envoy-fleet/xds';
+import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import { ConfigUpdatedHandler } from './config-events/config-updated.handler';
+import { XdsGrpcServer } from './grpc/xds-grpc.server';
+import { ProxyStatusRecorder } from './proxy-status/proxy-status.recorder';
+import { XdsCallbacksService } from './proxy-status/xds-callbacks.service';
+import { ConnectedProxiesService } from './snapshots/connected-proxies.service';
+import { TenantSnapshotsService } from './snapshots/tenant-snapshots.service';
+import { XdsConfig } from './xds-config';
+
+/** PostgreSQL answers. */
+@Injectable()
+class DatabaseReadiness implements ReadinessCheck {
+  readonly name = 'database';
+  constructor(private readonly db: Database) {}
+  check(): Promise<void> {
+    return this.db.ping();
+  }
+}
+
+/** xds-server: ADS for registered proxies, fed by config events, recording ACK/NACK per proxy. */
+@Module({})
+export class AppModule {
+  static forConfig(config: XdsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypedConfigModule.forValue(XdsConfig, config),
+        DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'xds-server' }),
+        OutboxRelayModule.forRoot({ store: DatabaseOutboxStore, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS }),
+        ObservabilityModule.forRoot({ app: 'xds-server', readinessChecks: [DatabaseReadiness, EventBusReadiness] }),
+      ],
+      providers: [
+        { provide: SnapshotCache, useValue: new SnapshotCache() },
+        TenantSnapshotsService,
+        ConnectedProxiesService,
+        ProxyStatusRecorder,
+        XdsCallbacksService,
+        ConfigUpdatedHandler,
+        XdsGrpcServer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,72 @@
+import { Database, ProxyRecord, ProxyRepository } from '@envoy-fleet/data-access';
+import { DomainError } from '@envoy-fleet/domain';
+import { SnapshotCache } from '@envoy-fleet/xds';
+import { Injectable, Logger } from '@nestjs/common';
+import { TenantSnapshotsService } from './tenant-snapshots.service';
+
+/**
+ * Which registered proxy is on which stream, and which snapshot each node id is served. A node id
+ * is admitted only if it is registered, and only ever gets its own tenant's snapshot.
+ */
+@Injectable()
+export class ConnectedProxiesService {
+  private readonly logger = new Logger(ConnectedProxiesService.name);
+  /** Open stream count per node id (Envoy may open several). */
+  private readonly streams = new Map<string, { proxy: ProxyRecord; count: number }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly proxies: ProxyRepository,
+    private readonly tenantSnapshots: TenantSnapshotsService,
+    readonly cache: SnapshotCache,
+  ) {}
+
+  /** Admits a stream for `nodeId`: PERMISSION_DENIED unless the node id is registered. */
+  async admit(nodeId: string): Promise<ProxyRecord> {
+    if (!nodeId) throw new DomainError('INVALID_ARGUMENT', 'the first request must carry node.id');
+    // The node's tenant is not known until it is looked up, so this one lookup spans tenants.
+    const proxy = await this.db.asSystem((tx) => this.proxies.findByNodeId(tx, nodeId));
+    if (!proxy) throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
+    const entry = this.streams.get(nodeId);
+    if (entry) entry.count += 1;
+    else this.streams.set(nodeId, { proxy, count: 1 });
+    const snapshot = await this.tenantSnapshots.get(proxy.tenantId);
+    if (snapshot && this.streams.has(nodeId)) this.cache.setSnapshot(nodeId, snapshot);
+    return proxy;
+  }
+
+  /** A stream of `nodeId` ended; the node's snapshot goes when its last stream does. */
+  release(nodeId: string): ProxyRecord | undefined {
+    const entry = this.streams.get(nodeId);
+    if (!entry) return undefined;
+    entry.count -= 1;
+    if (entry.count > 0) return undefined;
+    this.streams.delete(nodeId);
+    this.cache.clearSnapshot(nodeId);
+    if (!this.tenantHasStreams(entry.proxy.tenantId)) this.tenantSnapshots.forget(entry.proxy.tenantId);
+    return entry.proxy;
+  }
+
+  /** The tenant's config changed: rebuild once and push to every connected proxy of it. */
+  async refreshTenant(tenantId: string): Promise<void> {
+    if (!this.tenantHasStreams(tenantId)) {
+      this.tenantSnapshots.forget(tenantId);
+      return;
+    }
+    const snapshot = await this.tenantSnapshots.rebuild(tenantId);
+    if (!snapshot) return;
+    for (const [nodeId, entry] of this.streams) {
+      if (entry.proxy.tenantId === tenantId) this.cache.setSnapshot(nodeId, snapshot);
+    }
+    this.logger.debug(`tenant ${tenantId} pushed ${JSON.stringify(snapshot.versions())}`);
+  }
+
+  proxyOf(nodeId: string): ProxyRecord | undefined {
+    return this.streams.get(nodeId)?.proxy;
+  }
+
+  private tenantHasStreams(tenantId: string): boolean {
+    for (const entry of this.streams.values()) if (entry.proxy.tenantId === tenantId) return true;
+    return false;
+  }
+}

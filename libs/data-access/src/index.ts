@@ -1,0 +1,29 @@
+export { Database, type SystemTx, type TenantTx, type Tx, type TransactionOptions } from './database';
+export { DataAccessModule } from './data-access.module';
+export type { Json } from './json';
+export type { Revisioned } from './revision';
+export {
+  applyMigrations,
+  readMigrations,
+  type MigrationFile,
+  type MigrationResult,
+} from './migrations/apply-migrations';
+export { TenantConfigReader } from './tenant-config.reader';
+export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from './repositories/api-key.repository';
+export {
+  AuditRepository,
+  type AuditEntry,
+  type AuditQuery,
+  type AuditRecord,
+} from './repositories/audit.repository';
+export { ClusterRepository } from './repositories/cluster.repository';
+export { ConfigVersionRepository, type ConfigVersionRecord } from './repositories/config-version.repository';
+export { ListenerRepository } from './repositories/listener.repository';
+export { OutboxRepository, type OutboxMessage } from './repositories/outbox.repository';
+export { ProxyStatusRepository, type ProxyTypeStatusUpdate } from './repositories/proxy-status.repository';
+export { ProxyRepository, type ProxyRecord } from './repositories/proxy.repository';
+export { RouteConfigurationRepository } from './repositories/route-configuration.repository';
+export { SecretRepository } from './repositories/secret.repository';
+export { TenantRepository } from './repositories/tenant.repository';
+export { UserRepository, type NewUser, type UserRecord } from './repositories/user.repository';
+export { DatabaseOutboxStore } from './database-outbox-store';

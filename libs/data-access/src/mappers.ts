@@ -1,0 +1,62 @@
+// Prisma rows -> domain types. The jsonb and enum columns hold what the repositories wrote from
+// domain values, so these casts restore types the database cannot express.
+import type {
+  Cluster,
+  Endpoint,
+  Listener,
+  RouteConfiguration,
+  Secret,
+  VirtualHost,
+} from '@envoy-fleet/domain';
+import type * as Rows from './generated/prisma/client';
+import type { Revisioned } from './revision';
+
+export function toEndpoint(row: Rows.Endpoint): Endpoint {
+  return {
+    address: row.address,
+    port: row.port,
+    weight: row.weight,
+    priority: row.priority,
+    locality: { region: row.region, zone: row.zone, subZone: row.subZone },
+    healthStatus: row.healthStatus,
+  };
+}
+
+export function toCluster(row: Rows.Cluster & { endpoints: Rows.Endpoint[] }): Revisioned<Cluster> {
+  return {
+    name: row.name,
+    lbPolicy: row.lbPolicy,
+    connectTimeoutMs: row.connectTimeoutMs,
+    http2: row.http2,
+    endpoints: row.endpoints.map(toEndpoint),
+    revision: row.revision,
+  };
+}
+
+export function toListener(row: Rows.Listener): Revisioned<Listener> {
+  return {
+    name: row.name,
+    ...(row.address !== null ? { address: row.address } : {}),
+    ...(row.port !== null ? { port: row.port } : {}),
+    routeConfigName: row.routeConfigName,
+    revision: row.revision,
+  };
+}
+
+export function toRouteConfiguration(row: Rows.RouteConfiguration): Revisioned<RouteConfiguration> {
+  return {
+    name: row.name,
+    virtualHosts: row.virtualHosts as unknown as VirtualHost[],
+    revision: row.revision,
+  };
+}
+
+export function toSecret(row: Rows.Secret): Revisioned<Secret> {
+  return {
+    name: row.name,
+    type: row.type,
+    certificatePem: row.certificatePem,
+    ...(row.privateKeyPem !== null ? { privateKeyPem: row.privateKeyPem } : {}),
+    revision: row.revision,
+  };
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { Proxy } from '@envoy-fleet/domain';
+import type { SystemTx, Tx } from '../database';
+import { found, uniqueAs } from '../errors';
+import type * as Rows from '../generated/prisma/client';
+
+const KIND = 'proxy';
+
+/** A proxy with its connection state, as the control plane last saw it. */
+export interface ProxyRecord extends Proxy {
+  connected: boolean;
+  lastConnectedAt?: Date;
+  lastDisconnectedAt?: Date;
+}
+
+function toProxy(row: Rows.Proxy): ProxyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    nodeId: row.nodeId,
+    labels: row.labels as Record<string, string>,
+    createdAt: row.createdAt,
+    connected: row.connected,
+    ...(row.lastConnectedAt ? { lastConnectedAt: row.lastConnectedAt } : {}),
+    ...(row.lastDisconnectedAt ? { lastDisconnectedAt: row.lastDisconnectedAt } : {}),
+  };
+}
+
+/** Proxies registered to tenants, known on the wire by node id (unique across tenants). */
+@Injectable()
+export class ProxyRepository {
+  /** Registers a proxy; ALREADY_EXISTS when the node id is taken (in any tenant). */
+  async create(
+    tx: Tx,
+    tenantId: string,
+    nodeId: string,
+    labels: Record<string, string> = {},
+  ): Promise<ProxyRecord> {
+    return toProxy(
+      await uniqueAs(KIND, nodeId, () => tx.proxy.create({ data: { tenantId, nodeId, labels } })),
+    );
+  }
+
+  /** Finds a proxy by the node id it sent on an xDS stream, whatever its tenant; needs the system role. */
+  async findByNodeId(tx: SystemTx, nodeId: string): Promise<ProxyRecord | null> {
+    const row = await tx.proxy.findUnique({ where: { nodeId } });
+    return row ? toProxy(row) : null;
+  }
+
+  /** The tenant's proxy with this id; NOT_FOUND when absent. */
+  async get(tx: Tx, tenantId: string, id: string): Promise<ProxyRecord> {
+    return toProxy(found(KIND, id, await tx.proxy.findFirst({ where: { id, tenantId } })));
+  }
+
+  /** The tenant's proxies, by node id. */
+  async list(tx: Tx, tenantId: string): Promise<ProxyRecord[]> {
+    const rows = await tx.proxy.findMany({ where: { tenantId }, orderBy: { nodeId: 'asc' } });
+    return rows.map(toProxy);
+  }
+
+  /** Replaces the proxy's labels. */
+  async setLabels(tx: Tx, id: string, labels: Record<string, string>): Promise<ProxyRecord> {
+    await this.requireExists(tx, id);
+    return toProxy(await tx.proxy.update({ where: { id }, data: { labels } }));
+  }
+
+  /** Records a stream opening (connected) or closing, stamping the matching time. */
+  async setConnected(tx: Tx, id: string, connected: boolean, at = new Date()): Promise<ProxyRecord> {
+    await this.requireExists(tx, id);
+    const data = connected ? { connected, lastConnectedAt: at } : { connected, lastDisconnectedAt: at };
+    return toProxy(await tx.proxy.update({ where: { id }, data }));
+  }
+
+  /** Deletes the proxy and its status rows. */
+  async delete(tx: Tx, tenantId: string, id: string): Promise<void> {
+    const { count } = await tx.proxy.deleteMany({ where: { id, tenantId } });
+    if (count === 0) found(KIND, id, null);
+  }
+
+  private async requireExists(tx: Tx, id: string): Promise<void> {
+    found(KIND, id, await tx.proxy.findUnique({ where: { id }, select: { id: true } }));
+  }
+}

@@ -1,0 +1,17 @@
+// Applies prisma/migrations to the database at DATABASE_ADMIN_URL (a role that may create roles
+// and tables, e.g. postgres). Usage: DATABASE_ADMIN_URL=postgres://... npm run db:migrate
+import { resolve } from 'node:path';
+import { applyMigrations } from '@envoy-fleet/data-access';
+
+async function main(): Promise<void> {
+  const adminUrl = process.env['DATABASE_ADMIN_URL'];
+  if (!adminUrl) throw new Error('DATABASE_ADMIN_URL is not set');
+  const result = await applyMigrations(adminUrl, resolve(__dirname, '../../prisma/migrations'));
+  for (const name of result.applied) console.log(`applied ${name}`);
+  console.log(`${result.applied.length} applied, ${result.skipped.length} already applied`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
