@@ -25,6 +25,13 @@ describe('routeConfigurationViolations', () => {
     ]);
   });
 
+  it('refuses weighted clusters whose weights are all 0', () => {
+    const route = { name: 'r', match: { prefix: '/' }, action: { weightedClusters: [{ cluster: 'a', weight: 0 }] } };
+    expect(routeConfigurationViolations({ virtualHosts: [host([route])] })).toEqual([
+      { field: 'virtualHosts[0].routes[0].action.weightedClusters', message: 'weights must not all be 0' },
+    ]);
+  });
+
   it('refuses duplicate virtual host names', () => {
     const config = { virtualHosts: [host([]), host([])] };
     expect(routeConfigurationViolations(config)).toEqual([

@@ -23,6 +23,10 @@ export function routeConfigurationViolations(config: Pick<RouteConfiguration, 'v
       if (actions !== 1) {
         violations.push({ field: `${path}.action`, message: 'set exactly one of cluster or weightedClusters' });
       }
+      const weights = route.action.weightedClusters?.map((wc) => wc.weight);
+      if (weights && weights.reduce((sum, w) => sum + w, 0) === 0) {
+        violations.push({ field: `${path}.action.weightedClusters`, message: 'weights must not all be 0' });
+      }
     });
   });
   return violations;

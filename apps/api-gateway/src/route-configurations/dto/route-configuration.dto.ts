@@ -20,7 +20,8 @@ export class RouteMatchDto {
 
 export class WeightedClusterDto {
   @IsString() @Matches(NAME_PATTERN, { message: NAME_RULE }) cluster!: string;
-  @IsInt() @Min(1) @Max(1_000_000) weight!: number;
+  /** 0 drains a cluster while keeping it in the route; the route's weights must not all be 0. */
+  @IsInt() @Min(0) @Max(1_000_000) weight!: number;
 }
 
 export class RouteActionDto {

@@ -1,0 +1,71 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** A built app running as its own process, as it runs in production. */
+export class AppProcess {
+  private output = '';
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  /** Starts `dist/apps/<name>/src/main.js` and waits until its `/readyz` answers 200. */
+  static async start(name: string, env: Record<string, string>, httpPort: number): Promise<AppProcess> {
+    const main = resolve(ROOT, 'dist/apps', name, 'src/main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+    const child = spawn(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...env } });
+    const app = new AppProcess(name, child);
+    await app.waitReady(httpPort);
+    return app;
+  }
+
+  /** Everything the process printed, for failure messages. */
+  log(): string {
+    return this.output;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((done) => this.child.once('exit', done));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private async waitReady(port: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`${this.name} exited:\n${this.output}`);
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error(`${this.name} not ready in time:\n${this.output}`);
+  }
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}

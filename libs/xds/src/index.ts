@@ -1,0 +1,16 @@
+export * from './resources/envoy-resources';
+export { renderCluster, adsConfigSource } from './resources/cluster';
+export { renderLoadAssignment } from './resources/load-assignment';
+export { renderListener } from './resources/listener';
+export { renderRouteConfiguration } from './resources/route-configuration';
+export { renderSecret } from './resources/secret';
+export { packAny, durationFromMs, type MessageEncoder } from './resources/pack';
+export * from './resource-types';
+export * from './cache/watcher';
+export * from './cache/snapshot';
+export { SnapshotCache } from './cache/snapshot-cache';
+export { findInconsistencies, routeConfigNamesOf } from './cache/consistency';
+export * from './server/callbacks';
+export * from './server/grpc-status';
+export { SotwStream, type StreamTransport } from './server/sotw-stream';
+export { addAdsService, type AdsServiceOptions } from './server/ads-service';

@@ -1,0 +1,29 @@
+import type { Metadata } from '@grpc/grpc-js';
+import type { core } from '@envoy-fleet/envoy-api';
+import type { ResourceType } from '@envoy-fleet/domain';
+
+/** One xDS stream, as the callbacks see it. */
+export interface StreamInfo {
+  /** Unique per server process. */
+  streamId: number;
+  peer: string;
+  /** The stream's call metadata (e.g. a token), as sent by the proxy. */
+  metadata: Metadata;
+  /** Set once the first request has been accepted. */
+  node?: core.Node;
+}
+
+/** Hooks into the stream lifecycle (go-control-plane's callbacks). Every hook is optional. */
+export interface XdsCallbacks {
+  onStreamOpen?(stream: StreamInfo): void;
+  /** The first request, carrying the node. Throw (or reject with) a DomainError to refuse the stream. */
+  onStreamNode?(stream: StreamInfo, node: core.Node): void | Promise<void>;
+  /** A response went out. */
+  onResponse?(stream: StreamInfo, type: ResourceType, version: string, resourceNames: string[]): void;
+  /** The proxy accepted the version last sent. */
+  onAck?(stream: StreamInfo, type: ResourceType, version: string, resourceNames: string[]): void;
+  /** The proxy rejected the version last sent; `errorDetail` is its own error text. */
+  onNack?(stream: StreamInfo, type: ResourceType, version: string, errorDetail: string): void;
+  /** The stream ended, cleanly or with the error it was ended with. */
+  onStreamClosed?(stream: StreamInfo, error?: unknown): void;
+}

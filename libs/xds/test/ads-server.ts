@@ -1,0 +1,29 @@
+// Starts the real ADS service on loopback for this project's integration tests.
+import * as grpc from '@grpc/grpc-js';
+import { bindLoopback } from '@envoy-fleet/testing';
+import type { ResourceType } from '@envoy-fleet/domain';
+import { addAdsService, SnapshotCache, type XdsCallbacks } from '../src';
+
+/** What the callbacks heard, in order. */
+export interface HeardEvents {
+  acks: { nodeId: string; type: ResourceType; version: string }[];
+  nacks: { nodeId: string; type: ResourceType; version: string; errorDetail: string }[];
+}
+
+/** An ADS server over a fresh cache, recording ACKs and NACKs. */
+export async function startAdsServer(extraCallbacks: XdsCallbacks = {}) {
+  const cache = new SnapshotCache();
+  const heard: HeardEvents = { acks: [], nacks: [] };
+  const server = new grpc.Server();
+  addAdsService(server, {
+    watcher: cache,
+    callbacks: {
+      onAck: (stream, type, version) => heard.acks.push({ nodeId: stream.node?.id ?? '', type, version }),
+      onNack: (stream, type, version, errorDetail) =>
+        heard.nacks.push({ nodeId: stream.node?.id ?? '', type, version, errorDetail }),
+      ...extraCallbacks,
+    },
+  });
+  const port = await bindLoopback(server);
+  return { cache, heard, server, uri: `127.0.0.1:${port}` };
+}
