@@ -21,7 +21,10 @@ function boundaries(inTests) {
   return {
     enforceBuildableLibDependency: false,
     depConstraints: [
-      ...Object.entries(byType).map(([sourceTag, tags]) => ({ sourceTag, onlyDependOnLibsWithTags: withTesting(tags) })),
+      ...Object.entries(byType).map(([sourceTag, tags]) => ({
+        sourceTag,
+        onlyDependOnLibsWithTags: withTesting(tags),
+      })),
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
       { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
       ...scopes.map((scope) => ({

@@ -57,22 +57,39 @@ describe('A route declared through the API reaches real xDS clients', () => {
     expect(clusterA.headers.get('x-fleet-config-version')).toBe('1');
     const routes = await owner.post('/v1/route-configurations', {
       name: 'greeter-routes',
-      virtualHosts: [{ name: 'greeter', domains: ['greeter'], routes: [{ match: { prefix: '/' }, action: { cluster: 'greeter-a' } }] }],
+      virtualHosts: [
+        {
+          name: 'greeter',
+          domains: ['greeter'],
+          routes: [{ match: { prefix: '/' }, action: { cluster: 'greeter-a' } }],
+        },
+      ],
     });
     expect(routes.status).toBe(201);
-    const listener = await owner.post('/v1/listeners', { name: 'greeter', routeConfigName: 'greeter-routes' });
+    const listener = await owner.post('/v1/listeners', {
+      name: 'greeter',
+      routeConfigName: 'greeter-routes',
+    });
     expect(listener.status).toBe(201);
   });
 
   it('1. a grpc-js-xds client dialing xds:///greeter gets answers from backend A', async () => {
     nodeClient = new GrpcJsXdsClient('greeter', xdsBootstrap(fleet.xdsUri, 'grpc-js-node'));
-    await pollUntil(() => nodeClient.whoAnswers(2000), (name) => name === 'backend-a', { timeoutMs: 15_000 });
+    await pollUntil(
+      () => nodeClient.whoAnswers(2000),
+      (name) => name === 'backend-a',
+      { timeoutMs: 15_000 },
+    );
     expect(await answers(nodeClient)).toEqual(Array(10).fill('backend-a'));
   });
 
   it("4. Debian's python3-grpcio client gets answers from backend A too", async () => {
     pythonClient = await PythonXdsClient.start('greeter', xdsBootstrap(fleet.xdsUri, 'python-node'));
-    await pollUntil(() => pythonClient.whoAnswers(), (name) => name === 'backend-a', { timeoutMs: 15_000 });
+    await pollUntil(
+      () => pythonClient.whoAnswers(),
+      (name) => name === 'backend-a',
+      { timeoutMs: 15_000 },
+    );
     expect(await answers(pythonClient, 5)).toEqual(Array(5).fill('backend-a'));
   });
 
@@ -83,13 +100,23 @@ describe('A route declared through the API reaches real xDS clients', () => {
         (r) => r.body.status.filter((s) => s.state === 'ACKED').length >= 4,
       );
       expect(proxy.body.connected).toBe(true);
-      const types = proxy.body.status.filter((s) => s.state === 'ACKED').map((s) => s.type).sort();
+      const types = proxy.body.status
+        .filter((s) => s.state === 'ACKED')
+        .map((s) => s.type)
+        .sort();
       expect(types).toEqual(['cluster', 'endpoint', 'listener', 'route']);
     }
   });
 
   it('2. adding backend B and moving the weight to it: both clients follow without a restart', async () => {
-    expect((await owner.post('/v1/clusters', { name: 'greeter-b', endpoints: [{ address: '127.0.0.1', port: backendB.port }] })).status).toBe(201);
+    expect(
+      (
+        await owner.post('/v1/clusters', {
+          name: 'greeter-b',
+          endpoints: [{ address: '127.0.0.1', port: backendB.port }],
+        })
+      ).status,
+    ).toBe(201);
     const moved = await owner.put('/v1/route-configurations/greeter-routes', {
       virtualHosts: [
         {
@@ -98,7 +125,12 @@ describe('A route declared through the API reaches real xDS clients', () => {
           routes: [
             {
               match: { prefix: '/' },
-              action: { weightedClusters: [{ cluster: 'greeter-a', weight: 0 }, { cluster: 'greeter-b', weight: 100 }] },
+              action: {
+                weightedClusters: [
+                  { cluster: 'greeter-a', weight: 0 },
+                  { cluster: 'greeter-b', weight: 100 },
+                ],
+              },
             },
           ],
         },
@@ -106,11 +138,19 @@ describe('A route declared through the API reaches real xDS clients', () => {
     });
     expect(moved.status).toBe(200);
     const started = Date.now();
-    await pollUntil(() => nodeClient.whoAnswers(), (name) => name === 'backend-b', { timeoutMs: 10_000, intervalMs: 20 });
+    await pollUntil(
+      () => nodeClient.whoAnswers(),
+      (name) => name === 'backend-b',
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
     // Not a timing assertion: printed so the README's "within a second" can be checked by eye.
     console.log(`grpc-js-xds client followed the weight move in ${Date.now() - started} ms`);
     expect(await answers(nodeClient)).toEqual(Array(10).fill('backend-b'));
-    await pollUntil(() => pythonClient.whoAnswers(), (name) => name === 'backend-b', { timeoutMs: 10_000, intervalMs: 20 });
+    await pollUntil(
+      () => pythonClient.whoAnswers(),
+      (name) => name === 'backend-b',
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
     expect(await answers(pythonClient, 5)).toEqual(Array(5).fill('backend-b'));
   });
 
@@ -136,6 +176,5 @@ describe('A route declared through the API reaches real xDS clients', () => {
     }
     expect(await answers(nodeClient)).toEqual(Array(10).fill('backend-b'));
     expect(await answers(pythonClient, 5)).toEqual(Array(5).fill('backend-b'));
-
   });
 });

@@ -24,8 +24,14 @@ export class AppModule {
         TypedConfigModule.forValue(ApiConfig, config),
         DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'api-gateway' }),
-        ObservabilityModule.forRoot({ app: 'api-gateway', readinessChecks: [DatabaseReadiness, EventBusReadiness] }),
-        OutboxRelayModule.forRoot({ store: DatabaseOutboxStore, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS }),
+        ObservabilityModule.forRoot({
+          app: 'api-gateway',
+          readinessChecks: [DatabaseReadiness, EventBusReadiness],
+        }),
+        OutboxRelayModule.forRoot({
+          store: DatabaseOutboxStore,
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+        }),
         ConfigChangesModule,
         AuthModule,
         TenantsModule,

@@ -32,8 +32,14 @@ export class AppModule {
         TypedConfigModule.forValue(XdsConfig, config),
         DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'xds-server' }),
-        OutboxRelayModule.forRoot({ store: DatabaseOutboxStore, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS }),
-        ObservabilityModule.forRoot({ app: 'xds-server', readinessChecks: [DatabaseReadiness, EventBusReadiness] }),
+        OutboxRelayModule.forRoot({
+          store: DatabaseOutboxStore,
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+        }),
+        ObservabilityModule.forRoot({
+          app: 'xds-server',
+          readinessChecks: [DatabaseReadiness, EventBusReadiness],
+        }),
       ],
       providers: [
         { provide: SnapshotCache, useValue: new SnapshotCache() },

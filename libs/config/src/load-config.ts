@@ -17,7 +17,10 @@ export class ConfigError extends Error {
  * Reads the variables a config class declares from `env`, converts them to the declared types
  * (defaults come from property initialisers, and a default's type is the variable's type) and validates them, once, at boot.
  */
-export function loadConfig<T extends object>(cls: ConfigClass<T>, env: Record<string, string | undefined>): T {
+export function loadConfig<T extends object>(
+  cls: ConfigClass<T>,
+  env: Record<string, string | undefined>,
+): T {
   const defaults = new cls();
   const declared = Object.keys(defaults) as (keyof T & string)[];
   const raw: Record<string, unknown> = {};

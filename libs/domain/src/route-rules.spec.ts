@@ -4,7 +4,9 @@ const host = (routes: object[]) => ({ name: 'vh', domains: ['*'], routes }) as n
 
 describe('routeConfigurationViolations', () => {
   it('accepts one match and one action per route', () => {
-    const config = { virtualHosts: [host([{ name: 'r', match: { prefix: '/' }, action: { cluster: 'a' } }])] };
+    const config = {
+      virtualHosts: [host([{ name: 'r', match: { prefix: '/' }, action: { cluster: 'a' } }])],
+    };
     expect(routeConfigurationViolations(config)).toEqual([]);
   });
 
@@ -26,7 +28,11 @@ describe('routeConfigurationViolations', () => {
   });
 
   it('refuses weighted clusters whose weights are all 0', () => {
-    const route = { name: 'r', match: { prefix: '/' }, action: { weightedClusters: [{ cluster: 'a', weight: 0 }] } };
+    const route = {
+      name: 'r',
+      match: { prefix: '/' },
+      action: { weightedClusters: [{ cluster: 'a', weight: 0 }] },
+    };
     expect(routeConfigurationViolations({ virtualHosts: [host([route])] })).toEqual([
       { field: 'virtualHosts[0].routes[0].action.weightedClusters', message: 'weights must not all be 0' },
     ]);

@@ -8,20 +8,29 @@ export interface ClusterReference {
 }
 
 /** Rules the DTO shape cannot express: one match kind, one action kind, unique names. */
-export function routeConfigurationViolations(config: Pick<RouteConfiguration, 'virtualHosts'>): FieldViolation[] {
+export function routeConfigurationViolations(
+  config: Pick<RouteConfiguration, 'virtualHosts'>,
+): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const hostNames = new Set<string>();
   config.virtualHosts.forEach((host, h) => {
     const at = `virtualHosts[${h}]`;
-    if (hostNames.has(host.name)) violations.push({ field: `${at}.name`, message: `duplicate virtual host '${host.name}'` });
+    if (hostNames.has(host.name))
+      violations.push({ field: `${at}.name`, message: `duplicate virtual host '${host.name}'` });
     hostNames.add(host.name);
     host.routes.forEach((route, r) => {
       const path = `${at}.routes[${r}]`;
       const matches = [route.match.prefix, route.match.path].filter((m) => m !== undefined).length;
-      if (matches !== 1) violations.push({ field: `${path}.match`, message: 'set exactly one of prefix or path' });
-      const actions = [route.action.cluster, route.action.weightedClusters].filter((a) => a !== undefined).length;
+      if (matches !== 1)
+        violations.push({ field: `${path}.match`, message: 'set exactly one of prefix or path' });
+      const actions = [route.action.cluster, route.action.weightedClusters].filter(
+        (a) => a !== undefined,
+      ).length;
       if (actions !== 1) {
-        violations.push({ field: `${path}.action`, message: 'set exactly one of cluster or weightedClusters' });
+        violations.push({
+          field: `${path}.action`,
+          message: 'set exactly one of cluster or weightedClusters',
+        });
       }
       const weights = route.action.weightedClusters?.map((wc) => wc.weight);
       if (weights && weights.reduce((sum, w) => sum + w, 0) === 0) {
@@ -37,7 +46,8 @@ export function clusterReferences(config: Pick<RouteConfiguration, 'virtualHosts
   return config.virtualHosts.flatMap((host, h) =>
     host.routes.flatMap((route, r) => {
       const path = `virtualHosts[${h}].routes[${r}].action`;
-      if (route.action.cluster !== undefined) return [{ field: `${path}.cluster`, cluster: route.action.cluster }];
+      if (route.action.cluster !== undefined)
+        return [{ field: `${path}.cluster`, cluster: route.action.cluster }];
       return (route.action.weightedClusters ?? []).map((wc, w) => ({
         field: `${path}.weightedClusters[${w}].cluster`,
         cluster: wc.cluster,

@@ -37,7 +37,10 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       providers: [
-        { provide: EVENT_BUS, useFactory: () => JetStreamEventBus.connect(options.natsUrl, options.clientName) },
+        {
+          provide: EVENT_BUS,
+          useFactory: () => JetStreamEventBus.connect(options.natsUrl, options.clientName),
+        },
         EventBusLifecycle,
         EventBusReadiness,
       ],

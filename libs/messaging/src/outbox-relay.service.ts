@@ -36,7 +36,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.relay = new OutboxRelay(store, bus, {
       batchSize: 100,
       pollIntervalMs: options.pollIntervalMs,
-      onError: (error) => this.logger.warn(`outbox relay: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) =>
+        this.logger.warn(`outbox relay: ${error instanceof Error ? error.message : String(error)}`),
     });
   }
 

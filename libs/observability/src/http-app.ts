@@ -17,7 +17,8 @@ export interface HttpAppOptions {
 /** Creates a NestJS app on Fastify with HTTP metrics and shutdown hooks, and starts listening. */
 export async function startHttpApp(
   module: Type<unknown> | DynamicModule,
-  options: HttpAppOptions): Promise<NestFastifyApplication> {
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> {
   const upTo = LEVELS.indexOf(options.logLevel as LogLevel);
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
     logger: LEVELS.slice(0, upTo < 0 ? 4 : upTo + 1),

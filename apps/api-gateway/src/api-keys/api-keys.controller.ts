@@ -18,12 +18,18 @@ export class ApiKeysController {
   }
 
   @Post()
-  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateApiKeyDto,
+  ): Promise<ApiKeyView & { key: string }> {
     return this.apiKeys.create(principal, dto.name, dto.roles);
   }
 
   @Delete(':id')
-  revoke(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<ApiKeyView> {
+  revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<ApiKeyView> {
     return this.apiKeys.revoke(principal, id);
   }
 }

@@ -20,7 +20,9 @@ export class ApiKeysService {
   ) {}
 
   async list(principal: Principal): Promise<ApiKeyView[]> {
-    const keys = await this.db.forTenant(principal.tenantId, (tx) => this.apiKeys.list(tx, principal.tenantId));
+    const keys = await this.db.forTenant(principal.tenantId, (tx) =>
+      this.apiKeys.list(tx, principal.tenantId),
+    );
     return keys.map(view);
   }
 
@@ -32,9 +34,20 @@ export class ApiKeysService {
     const { key, prefix, secretHash } = newApiKey();
     const change = { kind: 'api-key', name, action: 'created' } as const;
     return this.changes.record(principal, change, Subjects.apiKeyChanged(principal.tenantId), async (tx) => {
-      const record = await this.apiKeys.create(tx, { tenantId: principal.tenantId, name, prefix, secretHash, roles });
+      const record = await this.apiKeys.create(tx, {
+        tenantId: principal.tenantId,
+        name,
+        prefix,
+        secretHash,
+        roles,
+      });
       const shown = view(record);
-      return { result: { ...shown, key }, before: null, after: shown, event: { tenantId: principal.tenantId, id: record.id, action: 'created' } };
+      return {
+        result: { ...shown, key },
+        before: null,
+        after: shown,
+        event: { tenantId: principal.tenantId, id: record.id, action: 'created' },
+      };
     });
   }
 
@@ -42,7 +55,12 @@ export class ApiKeysService {
     const change = { kind: 'api-key', name: id, action: 'deleted' } as const;
     return this.changes.record(principal, change, Subjects.apiKeyChanged(principal.tenantId), async (tx) => {
       const record = view(await this.apiKeys.revoke(tx, principal.tenantId, id));
-      return { result: record, before: null, after: record, event: { tenantId: principal.tenantId, id, action: 'revoked' } };
+      return {
+        result: record,
+        before: null,
+        after: record,
+        event: { tenantId: principal.tenantId, id, action: 'revoked' },
+      };
     });
   }
 }

@@ -23,12 +23,22 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     const password = this.config.ADMIN_PASSWORD || randomSecret(18);
     const created = await this.db.asSystem(async (tx) => {
       if (await this.users.findByEmail(tx, email)) return false;
-      const tenant = (await this.tenants.findByName(tx, PLATFORM_TENANT)) ?? (await this.tenants.create(tx, PLATFORM_TENANT));
-      await this.users.create(tx, { tenantId: tenant.id, email, passwordHash: await hashPassword(password), roles: ['admin'] });
+      const tenant =
+        (await this.tenants.findByName(tx, PLATFORM_TENANT)) ??
+        (await this.tenants.create(tx, PLATFORM_TENANT));
+      await this.users.create(tx, {
+        tenantId: tenant.id,
+        email,
+        passwordHash: await hashPassword(password),
+        roles: ['admin'],
+      });
       return true;
     });
     if (!created) return;
     if (this.config.ADMIN_PASSWORD) this.logger.log(`created platform admin ${email}`);
-    else this.logger.log(`created platform admin ${email} with password ${password} (shown once; set ADMIN_PASSWORD to choose it)`);
+    else
+      this.logger.log(
+        `created platform admin ${email} with password ${password} (shown once; set ADMIN_PASSWORD to choose it)`,
+      );
   }
 }

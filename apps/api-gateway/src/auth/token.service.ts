@@ -20,7 +20,11 @@ export class TokenService {
   ) {}
 
   async issue(principal: Principal): Promise<IssuedToken> {
-    const claims: FleetClaims = { sub: principal.subject, tenant: principal.tenantId, roles: principal.roles };
+    const claims: FleetClaims = {
+      sub: principal.subject,
+      tenant: principal.tenantId,
+      roles: principal.roles,
+    };
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: this.keys.algorithm,
       privateKey: this.keys.signingKey,

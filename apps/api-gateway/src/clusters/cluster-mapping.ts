@@ -11,7 +11,11 @@ export function toEndpoint(dto: EndpointDto): Endpoint {
     port: dto.port,
     weight: dto.weight ?? 1,
     priority: dto.priority ?? 0,
-    locality: { region: dto.locality?.region ?? '', zone: dto.locality?.zone ?? '', subZone: dto.locality?.subZone ?? '' },
+    locality: {
+      region: dto.locality?.region ?? '',
+      zone: dto.locality?.zone ?? '',
+      subZone: dto.locality?.subZone ?? '',
+    },
     healthStatus: dto.healthStatus ?? 'UNKNOWN',
   };
 }

@@ -56,7 +56,11 @@ export class ClustersController {
     @Body() dto: ReplaceEndpointsDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Cluster> {
-    const { result, version } = await this.clusters.replaceEndpoints(principal, name, dto.endpoints.map(toEndpoint));
+    const { result, version } = await this.clusters.replaceEndpoints(
+      principal,
+      name,
+      dto.endpoints.map(toEndpoint),
+    );
     setConfigVersion(reply, version);
     return result;
   }

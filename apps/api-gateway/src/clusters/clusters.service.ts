@@ -1,4 +1,9 @@
-import { ClusterRepository, Database, Revisioned, RouteConfigurationRepository } from '@envoy-fleet/data-access';
+import {
+  ClusterRepository,
+  Database,
+  Revisioned,
+  RouteConfigurationRepository,
+} from '@envoy-fleet/data-access';
 import { Cluster, clusterReferences, DomainError, Endpoint, Principal } from '@envoy-fleet/domain';
 import { Injectable } from '@nestjs/common';
 import { Committed, ConfigChangeService } from '../config-changes/config-change.service';
@@ -22,21 +27,33 @@ export class ClustersService {
   }
 
   create(principal: Principal, cluster: Cluster): Promise<Committed<Revisioned<Cluster>>> {
-    return this.changes.apply(principal, { kind: 'cluster', name: cluster.name, action: 'created' }, async (tx) => {
-      const created = await this.clusters.create(tx, principal.tenantId, cluster);
-      return { result: created, before: null, after: created };
-    });
+    return this.changes.apply(
+      principal,
+      { kind: 'cluster', name: cluster.name, action: 'created' },
+      async (tx) => {
+        const created = await this.clusters.create(tx, principal.tenantId, cluster);
+        return { result: created, before: null, after: created };
+      },
+    );
   }
 
   replace(principal: Principal, cluster: Cluster): Promise<Committed<Revisioned<Cluster>>> {
-    return this.changes.apply(principal, { kind: 'cluster', name: cluster.name, action: 'updated' }, async (tx) => {
-      const before = await this.clusters.get(tx, principal.tenantId, cluster.name);
-      const after = await this.clusters.update(tx, principal.tenantId, cluster);
-      return { result: after, before, after };
-    });
+    return this.changes.apply(
+      principal,
+      { kind: 'cluster', name: cluster.name, action: 'updated' },
+      async (tx) => {
+        const before = await this.clusters.get(tx, principal.tenantId, cluster.name);
+        const after = await this.clusters.update(tx, principal.tenantId, cluster);
+        return { result: after, before, after };
+      },
+    );
   }
 
-  replaceEndpoints(principal: Principal, name: string, endpoints: Endpoint[]): Promise<Committed<Revisioned<Cluster>>> {
+  replaceEndpoints(
+    principal: Principal,
+    name: string,
+    endpoints: Endpoint[],
+  ): Promise<Committed<Revisioned<Cluster>>> {
     return this.changes.apply(principal, { kind: 'cluster', name, action: 'updated' }, async (tx) => {
       const before = await this.clusters.get(tx, principal.tenantId, name);
       const after = await this.clusters.replaceEndpoints(tx, principal.tenantId, name, endpoints);
@@ -52,7 +69,10 @@ export class ClustersService {
       );
       if (users.length > 0) {
         const names = users.map((rc) => `'${rc.name}'`).join(', ');
-        throw new DomainError('FAILED_PRECONDITION', `cluster '${name}' is used by route configuration ${names}`);
+        throw new DomainError(
+          'FAILED_PRECONDITION',
+          `cluster '${name}' is used by route configuration ${names}`,
+        );
       }
       const before = await this.clusters.delete(tx, principal.tenantId, name);
       return { result: undefined, before, after: null };

@@ -33,7 +33,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      return { type: problemType('http'), title: STATUS_CODES[status] ?? 'Error', status, detail: detailOf(error), code: 'HTTP' };
+      return {
+        type: problemType('http'),
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        detail: detailOf(error),
+        code: 'HTTP',
+      };
     }
     const errorId = randomUUID();
     this.logger.error(`unexpected error ${errorId}`, error instanceof Error ? error.stack : String(error));

@@ -17,8 +17,15 @@ export function createValidationPipe(): ValidationPipe {
 }
 
 function flatten(error: ValidationError, parent: string): FieldViolation[] {
-  const field = !parent ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
-  const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: stripProperty(message, error.property) }));
+  const field = !parent
+    ? error.property
+    : /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : `${parent}.${error.property}`;
+  const own = Object.values(error.constraints ?? {}).map((message) => ({
+    field,
+    message: stripProperty(message, error.property),
+  }));
   return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, field))];
 }
 

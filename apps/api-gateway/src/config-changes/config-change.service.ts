@@ -54,7 +54,12 @@ export class ConfigChangeService {
     const tenantId = principal.tenantId;
     return this.commit(principal, change, async (tx) => {
       const record = await write(tx);
-      const { version } = await this.versions.create(tx, tenantId, principal.subject, toJson({ changes: [change] }));
+      const { version } = await this.versions.create(
+        tx,
+        tenantId,
+        principal.subject,
+        toJson({ changes: [change] }),
+      );
       const event: ConfigUpdatedEvent = {
         tenantId,
         version,

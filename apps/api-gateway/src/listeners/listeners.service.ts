@@ -1,4 +1,10 @@
-import { Database, ListenerRepository, Revisioned, RouteConfigurationRepository, TenantTx } from '@envoy-fleet/data-access';
+import {
+  Database,
+  ListenerRepository,
+  Revisioned,
+  RouteConfigurationRepository,
+  TenantTx,
+} from '@envoy-fleet/data-access';
 import { DomainError, Listener, Principal } from '@envoy-fleet/domain';
 import { Injectable } from '@nestjs/common';
 import { Committed, ConfigChangeService } from '../config-changes/config-change.service';
@@ -22,20 +28,28 @@ export class ListenersService {
   }
 
   create(principal: Principal, listener: Listener): Promise<Committed<Revisioned<Listener>>> {
-    return this.changes.apply(principal, { kind: 'listener', name: listener.name, action: 'created' }, async (tx) => {
-      await this.checkRouteConfigurationExists(tx, principal.tenantId, listener.routeConfigName);
-      const created = await this.listeners.create(tx, principal.tenantId, listener);
-      return { result: created, before: null, after: created };
-    });
+    return this.changes.apply(
+      principal,
+      { kind: 'listener', name: listener.name, action: 'created' },
+      async (tx) => {
+        await this.checkRouteConfigurationExists(tx, principal.tenantId, listener.routeConfigName);
+        const created = await this.listeners.create(tx, principal.tenantId, listener);
+        return { result: created, before: null, after: created };
+      },
+    );
   }
 
   replace(principal: Principal, listener: Listener): Promise<Committed<Revisioned<Listener>>> {
-    return this.changes.apply(principal, { kind: 'listener', name: listener.name, action: 'updated' }, async (tx) => {
-      const before = await this.listeners.get(tx, principal.tenantId, listener.name);
-      await this.checkRouteConfigurationExists(tx, principal.tenantId, listener.routeConfigName);
-      const after = await this.listeners.update(tx, principal.tenantId, listener);
-      return { result: after, before, after };
-    });
+    return this.changes.apply(
+      principal,
+      { kind: 'listener', name: listener.name, action: 'updated' },
+      async (tx) => {
+        const before = await this.listeners.get(tx, principal.tenantId, listener.name);
+        await this.checkRouteConfigurationExists(tx, principal.tenantId, listener.routeConfigName);
+        const after = await this.listeners.update(tx, principal.tenantId, listener);
+        return { result: after, before, after };
+      },
+    );
   }
 
   remove(principal: Principal, name: string): Promise<Committed<void>> {
@@ -47,6 +61,7 @@ export class ListenersService {
 
   private async checkRouteConfigurationExists(tx: TenantTx, tenantId: string, name: string): Promise<void> {
     const known = (await this.routeConfigurations.list(tx, tenantId)).some((rc) => rc.name === name);
-    if (!known) throw DomainError.unprocessable('routeConfigName', `route configuration '${name}' does not exist`);
+    if (!known)
+      throw DomainError.unprocessable('routeConfigName', `route configuration '${name}' does not exist`);
   }
 }

@@ -39,7 +39,8 @@ export class ProxiesController {
 /** Labels are string to string, like Kubernetes labels. */
 function checkLabels(labels: Record<string, unknown>): Record<string, string> {
   for (const [key, value] of Object.entries(labels)) {
-    if (!/^[a-zA-Z0-9._/-]{1,63}$/.test(key)) throw DomainError.invalid(`labels.${key}`, 'is not a valid label key');
+    if (!/^[a-zA-Z0-9._/-]{1,63}$/.test(key))
+      throw DomainError.invalid(`labels.${key}`, 'is not a valid label key');
     if (typeof value !== 'string' || value.length > 253) {
       throw DomainError.invalid(`labels.${key}`, 'must be a string of at most 253 characters');
     }

@@ -32,10 +32,15 @@ export class ProxiesService {
 
   register(principal: Principal, nodeId: string, labels: Record<string, string>): Promise<ProxyRecord> {
     const change = { kind: 'proxy', name: nodeId, action: 'created' } as const;
-    return this.changes.record(principal, change, Subjects.proxyRegistered(principal.tenantId), async (tx) => {
-      const proxy = await this.proxies.create(tx, principal.tenantId, nodeId, labels);
-      return { result: proxy, before: null, after: proxy, event: this.event(principal, proxy) };
-    });
+    return this.changes.record(
+      principal,
+      change,
+      Subjects.proxyRegistered(principal.tenantId),
+      async (tx) => {
+        const proxy = await this.proxies.create(tx, principal.tenantId, nodeId, labels);
+        return { result: proxy, before: null, after: proxy, event: this.event(principal, proxy) };
+      },
+    );
   }
 
   remove(principal: Principal, id: string): Promise<void> {
@@ -43,10 +48,15 @@ export class ProxiesService {
       .forTenant(principal.tenantId, (tx) => this.proxies.get(tx, principal.tenantId, id))
       .then((proxy) => {
         const change = { kind: 'proxy', name: proxy.nodeId, action: 'deleted' } as const;
-        return this.changes.record(principal, change, Subjects.proxyRemoved(principal.tenantId), async (tx) => {
-          await this.proxies.delete(tx, principal.tenantId, id);
-          return { result: undefined, before: proxy, after: null, event: this.event(principal, proxy) };
-        });
+        return this.changes.record(
+          principal,
+          change,
+          Subjects.proxyRemoved(principal.tenantId),
+          async (tx) => {
+            await this.proxies.delete(tx, principal.tenantId, id);
+            return { result: undefined, before: proxy, after: null, event: this.event(principal, proxy) };
+          },
+        );
       });
   }
 

@@ -10,11 +10,19 @@ export function toRouteConfiguration(name: string, dto: RouteConfigurationSpecDt
       domains: host.domains,
       routes: host.routes.map((route, index) => ({
         name: route.name ?? `${host.name}-${index}`,
-        match: { ...(route.match.prefix !== undefined ? { prefix: route.match.prefix } : {}), ...(route.match.path !== undefined ? { path: route.match.path } : {}) },
+        match: {
+          ...(route.match.prefix !== undefined ? { prefix: route.match.prefix } : {}),
+          ...(route.match.path !== undefined ? { path: route.match.path } : {}),
+        },
         action: {
           ...(route.action.cluster !== undefined ? { cluster: route.action.cluster } : {}),
           ...(route.action.weightedClusters !== undefined
-            ? { weightedClusters: route.action.weightedClusters.map((wc) => ({ cluster: wc.cluster, weight: wc.weight })) }
+            ? {
+                weightedClusters: route.action.weightedClusters.map((wc) => ({
+                  cluster: wc.cluster,
+                  weight: wc.weight,
+                })),
+              }
             : {}),
           ...(route.action.timeoutMs !== undefined ? { timeoutMs: route.action.timeoutMs } : {}),
         },

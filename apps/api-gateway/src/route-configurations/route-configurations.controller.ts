@@ -30,7 +30,10 @@ export class RouteConfigurationsController {
     @Body() dto: CreateRouteConfigurationDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RouteConfiguration> {
-    const { result, version } = await this.routeConfigurations.create(principal, toRouteConfiguration(dto.name, dto));
+    const { result, version } = await this.routeConfigurations.create(
+      principal,
+      toRouteConfiguration(dto.name, dto),
+    );
     setConfigVersion(reply, version);
     return result;
   }
@@ -43,7 +46,10 @@ export class RouteConfigurationsController {
     @Body() dto: RouteConfigurationSpecDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RouteConfiguration> {
-    const { result, version } = await this.routeConfigurations.replace(principal, toRouteConfiguration(name, dto));
+    const { result, version } = await this.routeConfigurations.replace(
+      principal,
+      toRouteConfiguration(name, dto),
+    );
     setConfigVersion(reply, version);
     return result;
   }

@@ -1,4 +1,11 @@
-import { AuditRepository, Database, Json, OutboxRepository, TenantRepository, UserRepository } from '@envoy-fleet/data-access';
+import {
+  AuditRepository,
+  Database,
+  Json,
+  OutboxRepository,
+  TenantRepository,
+  UserRepository,
+} from '@envoy-fleet/data-access';
 import { DomainError, isPlatformAdmin, Principal, Tenant } from '@envoy-fleet/domain';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -56,7 +63,13 @@ export class TenantsService {
         actor: principal.subject,
         occurredAt: new Date().toISOString(),
       };
-      await this.outbox.add(tx, created.id, Subjects.tenantCreated(created.id), event as unknown as Json, randomUUID());
+      await this.outbox.add(
+        tx,
+        created.id,
+        Subjects.tenantCreated(created.id),
+        event as unknown as Json,
+        randomUUID(),
+      );
       return created;
     });
     this.relay.kick();

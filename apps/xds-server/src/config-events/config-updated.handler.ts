@@ -17,8 +17,9 @@ export class ConfigUpdatedHandler implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.bus.subscribe<ConfigUpdatedEvent>({ subject: Subjects.allConfigUpdated }, (event) =>
-      this.handle(event.payload),
+    this.subscription = await this.bus.subscribe<ConfigUpdatedEvent>(
+      { subject: Subjects.allConfigUpdated },
+      (event) => this.handle(event.payload),
     );
   }
 

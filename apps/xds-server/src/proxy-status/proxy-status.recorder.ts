@@ -1,4 +1,10 @@
-import { Database, Json, OutboxRepository, ProxyRepository, ProxyStatusRepository } from '@envoy-fleet/data-access';
+import {
+  Database,
+  Json,
+  OutboxRepository,
+  ProxyRepository,
+  ProxyStatusRepository,
+} from '@envoy-fleet/data-access';
 import { ProxyTypeStatus, ResourceType, SyncState } from '@envoy-fleet/domain';
 import { OutboxRelayService, ProxyStatusEvent, Subjects } from '@envoy-fleet/messaging';
 import { Injectable, Logger } from '@nestjs/common';
@@ -53,7 +59,13 @@ export class ProxyStatusRecorder {
           ...(change.errorDetail !== undefined ? { errorDetail: change.errorDetail } : {}),
           occurredAt: new Date().toISOString(),
         };
-        await this.outbox.add(tx, tenantId, Subjects.proxyStatus(tenantId), event as unknown as Json, randomUUID());
+        await this.outbox.add(
+          tx,
+          tenantId,
+          Subjects.proxyStatus(tenantId),
+          event as unknown as Json,
+          randomUUID(),
+        );
       });
       this.relay.kick();
     });

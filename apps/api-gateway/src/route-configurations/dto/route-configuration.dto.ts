@@ -14,7 +14,11 @@ import {
 import { NAME_PATTERN, NAME_RULE } from '../../common/names';
 
 export class RouteMatchDto {
-  @IsOptional() @IsString() @Matches(/^\//, { message: 'must start with /' }) @MaxLength(1024) prefix?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^\//, { message: 'must start with /' })
+  @MaxLength(1024)
+  prefix?: string;
   @IsOptional() @IsString() @Matches(/^\//, { message: 'must start with /' }) @MaxLength(1024) path?: string;
 }
 
