@@ -15,7 +15,8 @@ export class Fleet {
     readonly xdsUri: string,
   ) {}
 
-  static async start(): Promise<Fleet> {
+  /** `apiEnv` overrides api-gateway's environment (e.g. RS256 keys). */
+  static async start(apiEnv: Record<string, string> = {}): Promise<Fleet> {
     const database = await createTestDatabase();
     const [apiPort, xdsHttpPort, xdsPort] = [await freePort(), await freePort(), await freePort()];
     const common = { DATABASE_URL: database.appUrl, NATS_URL, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1' };
@@ -28,6 +29,7 @@ export class Fleet {
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         OUTBOX_POLL_INTERVAL_MS: '200',
+        ...apiEnv,
       },
       apiPort,
     );
