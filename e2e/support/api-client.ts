@@ -19,7 +19,10 @@ export class ApiClient {
 
   /** Logs in and returns a client carrying the token. */
   async login(email: string, password: string): Promise<ApiClient> {
-    const response = await this.request<{ accessToken: string }>('POST', '/v1/auth/token', { email, password });
+    const response = await this.request<{ accessToken: string }>('POST', '/v1/auth/token', {
+      email,
+      password,
+    });
     if (response.status !== 200) throw new Error(`login failed: ${JSON.stringify(response.body)}`);
     return this.withToken(response.body.accessToken);
   }

@@ -1,7 +1,7 @@
 // Applies prisma/migrations to the database at DATABASE_ADMIN_URL (a role that may create roles
 // and tables, e.g. postgres). Usage: DATABASE_ADMIN_URL=postgres://... npm run db:migrate
 import { resolve } from 'node:path';
-import { applyMigrations } from '@envoy-fleet/data-access';
+import { applyMigrations } from '@envoy-fleet/db-migrations';
 
 async function main(): Promise<void> {
   const adminUrl = process.env['DATABASE_ADMIN_URL'];

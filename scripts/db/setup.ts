@@ -2,7 +2,7 @@
 // Usage: DATABASE_ADMIN_URL=postgres://postgres@127.0.0.1:5432/fleet npm run db:setup
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { applyMigrations } from '@envoy-fleet/data-access';
+import { applyMigrations } from '@envoy-fleet/db-migrations';
 
 export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/fleet';
 

@@ -5,6 +5,7 @@ import { ObservabilityModule, ReadinessCheck } from '@envoy-fleet/observability'
 import { SnapshotCache } from '@envoy-fleet/xds';
 import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { ConfigUpdatedHandler } from './config-events/config-updated.handler';
+import { ProxyRemovedHandler } from './config-events/proxy-removed.handler';
 import { XdsGrpcServer } from './grpc/xds-grpc.server';
 import { ProxyStatusRecorder } from './proxy-status/proxy-status.recorder';
 import { XdsCallbacksService } from './proxy-status/xds-callbacks.service';
@@ -48,6 +49,7 @@ export class AppModule {
         ProxyStatusRecorder,
         XdsCallbacksService,
         ConfigUpdatedHandler,
+        ProxyRemovedHandler,
         XdsGrpcServer,
       ],
     };

@@ -2,12 +2,6 @@ export { Database, type SystemTx, type TenantTx, type Tx, type TransactionOption
 export { DataAccessModule } from './data-access.module';
 export type { Json } from './json';
 export type { Revisioned } from './revision';
-export {
-  applyMigrations,
-  readMigrations,
-  type MigrationFile,
-  type MigrationResult,
-} from './migrations/apply-migrations';
 export { TenantConfigReader } from './tenant-config.reader';
 export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from './repositories/api-key.repository';
 export {

@@ -8,7 +8,7 @@ import {
   TenantConfigReader,
   TenantRepository,
   type TenantTx,
-} from '@envoy-fleet/data-access';
+} from '../src';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 import { sampleCluster, sampleListener, sampleRouteConfiguration, sampleSecret } from './fixtures';
 

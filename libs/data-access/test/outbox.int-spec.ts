@@ -1,4 +1,4 @@
-import { Database, OutboxRepository, TenantRepository } from '@envoy-fleet/data-access';
+import { Database, OutboxRepository, TenantRepository } from '../src';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 
 describe(OutboxRepository.name, () => {

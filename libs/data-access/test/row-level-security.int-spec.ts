@@ -1,4 +1,4 @@
-import { ClusterRepository, Database, TenantRepository } from '@envoy-fleet/data-access';
+import { ClusterRepository, Database, TenantRepository } from '../src';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 import { Client } from 'pg';
 import { sampleCluster } from './fixtures';

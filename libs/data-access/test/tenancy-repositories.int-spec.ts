@@ -7,7 +7,7 @@ import {
   ProxyStatusRepository,
   TenantRepository,
   UserRepository,
-} from '@envoy-fleet/data-access';
+} from '../src';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 
 describe(UserRepository.name, () => {

@@ -39,9 +39,24 @@ describe('routeConfigurationViolations', () => {
   });
 
   it('refuses duplicate virtual host names', () => {
-    const config = { virtualHosts: [host([]), host([])] };
+    const config = { virtualHosts: [host([]), { name: 'vh', domains: ['other'], routes: [] }] };
     expect(routeConfigurationViolations(config)).toEqual([
       { field: 'virtualHosts[1].name', message: "duplicate virtual host 'vh'" },
+    ]);
+  });
+
+  it('refuses a domain claimed by two virtual hosts, in any case', () => {
+    const config = {
+      virtualHosts: [
+        { name: 'one', domains: ['api.example.com'], routes: [] },
+        { name: 'two', domains: ['other', 'API.example.com'], routes: [] },
+      ],
+    };
+    expect(routeConfigurationViolations(config)).toEqual([
+      {
+        field: 'virtualHosts[1].domains[1]',
+        message: "domain 'API.example.com' is already served by virtual host 'one'",
+      },
     ]);
   });
 });

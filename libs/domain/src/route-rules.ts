@@ -1,4 +1,4 @@
-import { RouteConfiguration } from './config-model';
+import { Route, RouteConfiguration } from './config-model';
 import { FieldViolation } from './errors';
 
 /** A cluster name used by a route, with the JSON path of the field that names it. */
@@ -7,37 +7,46 @@ export interface ClusterReference {
   cluster: string;
 }
 
-/** Rules the DTO shape cannot express: one match kind, one action kind, unique names. */
+/** Rules the DTO shape cannot express: one match and one action per route, unique names and domains. */
 export function routeConfigurationViolations(
   config: Pick<RouteConfiguration, 'virtualHosts'>,
 ): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const hostNames = new Set<string>();
+  const domainOwners = new Map<string, string>();
   config.virtualHosts.forEach((host, h) => {
     const at = `virtualHosts[${h}]`;
-    if (hostNames.has(host.name))
+    if (hostNames.has(host.name)) {
       violations.push({ field: `${at}.name`, message: `duplicate virtual host '${host.name}'` });
+    }
     hostNames.add(host.name);
-    host.routes.forEach((route, r) => {
-      const path = `${at}.routes[${r}]`;
-      const matches = [route.match.prefix, route.match.path].filter((m) => m !== undefined).length;
-      if (matches !== 1)
-        violations.push({ field: `${path}.match`, message: 'set exactly one of prefix or path' });
-      const actions = [route.action.cluster, route.action.weightedClusters].filter(
-        (a) => a !== undefined,
-      ).length;
-      if (actions !== 1) {
-        violations.push({
-          field: `${path}.action`,
-          message: 'set exactly one of cluster or weightedClusters',
-        });
-      }
-      const weights = route.action.weightedClusters?.map((wc) => wc.weight);
-      if (weights && weights.reduce((sum, w) => sum + w, 0) === 0) {
-        violations.push({ field: `${path}.action.weightedClusters`, message: 'weights must not all be 0' });
+    // Envoy rejects a route configuration in which two virtual hosts claim one domain.
+    host.domains.forEach((domain, d) => {
+      const owner = domainOwners.get(domain.toLowerCase());
+      if (owner === undefined) domainOwners.set(domain.toLowerCase(), host.name);
+      else {
+        const message = `domain '${domain}' is already served by virtual host '${owner}'`;
+        violations.push({ field: `${at}.domains[${d}]`, message });
       }
     });
+    host.routes.forEach((route, r) => violations.push(...routeViolations(route, `${at}.routes[${r}]`)));
   });
+  return violations;
+}
+
+function routeViolations(route: Route, path: string): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const matches = [route.match.prefix, route.match.path].filter((m) => m !== undefined).length;
+  if (matches !== 1)
+    violations.push({ field: `${path}.match`, message: 'set exactly one of prefix or path' });
+  const actions = [route.action.cluster, route.action.weightedClusters].filter((a) => a !== undefined).length;
+  if (actions !== 1) {
+    violations.push({ field: `${path}.action`, message: 'set exactly one of cluster or weightedClusters' });
+  }
+  const weights = route.action.weightedClusters?.map((wc) => wc.weight);
+  if (weights && weights.reduce((sum, w) => sum + w, 0) === 0) {
+    violations.push({ field: `${path}.action.weightedClusters`, message: 'weights must not all be 0' });
+  }
   return violations;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JetStreamEventBus, OutboxEvent, OutboxRelay, ReceivedEvent, Subjects } from '@envoy-fleet/messaging';
+import { JetStreamEventBus, OutboxEvent, OutboxRelay, ReceivedEvent, Subjects } from '../src';
 
 const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 

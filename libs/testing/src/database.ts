@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { applyMigrations } from '@envoy-fleet/data-access';
+import { applyMigrations } from '@envoy-fleet/db-migrations';
 import { Client } from 'pg';
 
 /** A migrated, throw-away database on the test PostgreSQL server. */

@@ -296,17 +296,18 @@ export class RawAdsStream {
     const buffered = this.responses.shift();
     if (buffered) return Promise.resolve(buffered);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(`no ADS response within ${timeoutMs} ms (status ${JSON.stringify(this.endStatus)})`),
-          ),
-        timeoutMs,
-      );
-      this.waiters.push((response) => {
+      const waiter = (response: discovery.DiscoveryResponse) => {
         clearTimeout(timer);
         resolve(response);
-      });
+      };
+      // A waiter that timed out must leave the queue, or it would swallow the next response.
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(
+          new Error(`no ADS response within ${timeoutMs} ms (status ${JSON.stringify(this.endStatus)})`),
+        );
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
   }
 

@@ -13,4 +13,4 @@ export { findInconsistencies, routeConfigNamesOf } from './cache/consistency';
 export * from './server/callbacks';
 export * from './server/grpc-status';
 export { SotwStream, type StreamTransport } from './server/sotw-stream';
-export { addAdsService, type AdsServiceOptions } from './server/ads-service';
+export { addAdsService, type AdsService, type AdsServiceOptions } from './server/ads-service';

@@ -1,5 +1,5 @@
-import { ConfigUpdatedEvent, EVENT_BUS, EventBus, Subjects, Subscription } from '@envoy-fleet/messaging';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigUpdatedEvent, EVENT_BUS, EventBus, SubjectHandler, Subjects } from '@envoy-fleet/messaging';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectedProxiesService } from '../snapshots/connected-proxies.service';
 
 /**
@@ -7,28 +7,19 @@ import { ConnectedProxiesService } from '../snapshots/connected-proxies.service'
  * event, and a replica that starts reads the database anyway, so it takes only events newer than itself.
  */
 @Injectable()
-export class ConfigUpdatedHandler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConfigUpdatedHandler extends SubjectHandler<ConfigUpdatedEvent> {
   private readonly logger = new Logger(ConfigUpdatedHandler.name);
-  private subscription?: Subscription;
+  readonly subscribeOptions = { subject: Subjects.allConfigUpdated };
 
   constructor(
-    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(EVENT_BUS) bus: EventBus,
     private readonly connected: ConnectedProxiesService,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.bus.subscribe<ConfigUpdatedEvent>(
-      { subject: Subjects.allConfigUpdated },
-      (event) => this.handle(event.payload),
-    );
+  ) {
+    super(bus);
   }
 
   async handle(event: ConfigUpdatedEvent): Promise<void> {
     this.logger.debug(`tenant ${event.tenantId} config version ${event.version}`);
     await this.connected.refreshTenant(event.tenantId);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
   }
 }

@@ -1,5 +1,5 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { addAdsService, SnapshotCache } from '@envoy-fleet/xds';
+import { AdsService, addAdsService, SnapshotCache } from '@envoy-fleet/xds';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { XdsCallbacksService } from '../proxy-status/xds-callbacks.service';
 import { ProxyStatusRecorder } from '../proxy-status/proxy-status.recorder';
@@ -16,6 +16,7 @@ export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutd
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
   });
+  private ads?: AdsService;
   /** The bound port (differs from XDS_PORT when that is 0). */
   port = 0;
 
@@ -27,7 +28,7 @@ export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    addAdsService(this.server, {
+    this.ads = addAdsService(this.server, {
       watcher: this.cache,
       callbacks: this.callbacks,
       log: (errorId, error) =>
@@ -40,6 +41,11 @@ export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutd
       ),
     );
     this.logger.log(`ADS listening on ${this.config.XDS_HOST}:${this.port}`);
+  }
+
+  /** Ends the open streams of a proxy that may no longer be served; returns how many. */
+  endStreamsOf(nodeId: string, error: unknown): number {
+    return this.ads?.endStreamsOf(nodeId, error) ?? 0;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -11,6 +11,10 @@ type Acked = Map<ResourceType, string>;
 export class XdsCallbacksService implements XdsCallbacks {
   /** The version each stream's proxy last accepted, per type (a NACK keeps it). */
   private readonly acked = new Map<number, Acked>();
+  /** Streams being admitted, and whether they closed meanwhile. */
+  private readonly admitting = new Map<number, { closed: boolean }>();
+  /** The node id each admitted stream holds a place for. */
+  private readonly admitted = new Map<number, string>();
 
   constructor(
     private readonly connected: ConnectedProxiesService,
@@ -18,10 +22,19 @@ export class XdsCallbacksService implements XdsCallbacks {
   ) {}
 
   async onStreamNode(stream: StreamInfo, node: { id: string }): Promise<void> {
-    const proxy = await this.connected.admit(node.id);
-    const stored = await this.recorder.load(proxy.tenantId, proxy.id);
-    this.acked.set(stream.streamId, new Map(stored.map((s) => [s.type, s.ackedVersion])));
-    this.recorder.connected(proxy.tenantId, proxy.id, true);
+    const admission = { closed: false };
+    this.admitting.set(stream.streamId, admission);
+    try {
+      const proxy = await this.connected.admit(node.id);
+      this.admitted.set(stream.streamId, node.id);
+      const stored = await this.recorder.load(proxy.tenantId, proxy.id);
+      this.acked.set(stream.streamId, new Map(stored.map((s) => [s.type, s.ackedVersion])));
+      this.recorder.connected(proxy.tenantId, proxy.id, true);
+    } finally {
+      this.admitting.delete(stream.streamId);
+      // Closed while being admitted: onStreamClosed found no place to free, so free it now.
+      if (admission.closed) this.free(stream.streamId);
+    }
   }
 
   onResponse(stream: StreamInfo, type: ResourceType, version: string): void {
@@ -38,9 +51,16 @@ export class XdsCallbacksService implements XdsCallbacks {
   }
 
   onStreamClosed(stream: StreamInfo): void {
-    this.acked.delete(stream.streamId);
-    const nodeId = stream.node?.id;
-    if (!nodeId) return;
+    const admission = this.admitting.get(stream.streamId);
+    if (admission) admission.closed = true;
+    else this.free(stream.streamId);
+  }
+
+  private free(streamId: number): void {
+    this.acked.delete(streamId);
+    const nodeId = this.admitted.get(streamId);
+    if (nodeId === undefined) return;
+    this.admitted.delete(streamId);
     const proxy = this.connected.release(nodeId);
     if (proxy) this.recorder.connected(proxy.tenantId, proxy.id, false);
   }

@@ -1,9 +1,9 @@
 import { ROLES, Role } from '@envoy-fleet/domain';
-import { ArrayMinSize, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class CreateApiKeyDto {
   @IsString() @MinLength(1) @MaxLength(128) name!: string;
 
   /** What the key may do; never more than its creator may. */
-  @IsIn(ROLES, { each: true }) @ArrayMinSize(1) roles!: Role[];
+  @IsIn(ROLES, { each: true }) @ArrayMinSize(1) @IsArray() roles!: Role[];
 }

@@ -2,6 +2,7 @@ import { HEALTH_STATUSES, HealthStatus, LB_POLICIES, LbPolicy } from '@envoy-fle
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -51,6 +52,7 @@ export class ClusterSpecDto {
   @ValidateNested({ each: true })
   @ArrayMaxSize(10_000)
   @Type(() => EndpointDto)
+  @IsArray()
   endpoints?: EndpointDto[];
 }
 
@@ -62,5 +64,6 @@ export class ReplaceEndpointsDto {
   @ValidateNested({ each: true })
   @ArrayMaxSize(10_000)
   @Type(() => EndpointDto)
+  @IsArray()
   endpoints!: EndpointDto[];
 }

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsInt,
   IsOptional,
   IsString,
@@ -36,6 +37,7 @@ export class RouteActionDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @Type(() => WeightedClusterDto)
+  @IsArray()
   weightedClusters?: WeightedClusterDto[];
 
   @IsOptional() @IsInt() @Min(0) @Max(3_600_000) timeoutMs?: number;
@@ -54,11 +56,13 @@ export class VirtualHostDto {
   @MaxLength(253, { each: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsArray()
   domains!: string[];
 
   @ValidateNested({ each: true })
   @ArrayMaxSize(1000)
   @Type(() => RouteDto)
+  @IsArray()
   routes!: RouteDto[];
 }
 
@@ -68,6 +72,7 @@ export class RouteConfigurationSpecDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   @Type(() => VirtualHostDto)
+  @IsArray()
   virtualHosts!: VirtualHostDto[];
 }
 

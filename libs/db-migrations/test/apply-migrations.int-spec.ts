@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { applyMigrations, readMigrations } from '@envoy-fleet/data-access';
-import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 import { Client } from 'pg';
+import { applyMigrations, readMigrations } from '../src';
+import { createBareDatabase, type BareDatabase } from './bare-database';
 
 const MIGRATIONS_DIR = resolve(__dirname, '../../../prisma/migrations');
 
 describe('applyMigrations', () => {
-  let db: TestDatabase;
+  let db: BareDatabase;
   let admin: Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createBareDatabase();
+    await applyMigrations(db.adminUrl, MIGRATIONS_DIR);
     admin = new Client({ connectionString: db.adminUrl });
     await admin.connect();
   });

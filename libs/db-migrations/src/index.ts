@@ -1,0 +1,6 @@
+export {
+  applyMigrations,
+  readMigrations,
+  type MigrationFile,
+  type MigrationResult,
+} from './apply-migrations';
