@@ -62,7 +62,7 @@ export default [
   },
   {
     // Tests may also use the testing lib (real clients, test databases).
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(true)],
       // A test that just found a value may say so with `!`; a wrong guess fails the test anyway.
