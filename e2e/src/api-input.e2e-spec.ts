@@ -3,7 +3,8 @@ import { Refusal, RefusalCallers, refusals, routeTo } from '../support/bad-reque
 import { ADMIN, Fleet } from '../support/fleet';
 import { expectProblem } from '../support/problems';
 import { RowCounter } from '../support/row-counts';
-import { createApiKey, exchangeApiKey, FLEET_JWT_SECRET, ownerClaims, signHs256 } from '../support/tokens';
+import { FLEET_JWT_SECRET } from '../support/fleet';
+import { createApiKey, exchangeApiKey, ownerClaims, signHs256 } from '../support/tokens';
 
 const MISSING_ID = '6f1d3c52-8a4e-4b0e-9c1a-2d7e5b9f0a11';
 

@@ -1,5 +1,6 @@
 import { ApiClient, ApiResponse } from './api-client';
-import { exchangeApiKey, FLEET_JWT_SECRET, ownerClaims, signHs256 } from './tokens';
+import { FLEET_JWT_SECRET } from './fleet';
+import { exchangeApiKey, ownerClaims, signHs256 } from './tokens';
 
 /** A request the API must refuse: what is sent, the status, and the field the answer must name. */
 export type Refusal = [

@@ -3,6 +3,8 @@ import { ApiClient } from './api-client';
 import { AppProcess, freePort } from './fleet-processes';
 
 const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+/** The HS256 secret the api-gateway under test signs with (tests mint bad tokens with it). */
+export const FLEET_JWT_SECRET = 'e2e-secret-not-for-production';
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
 /** api-gateway and xds-server as real processes on a fresh database, the real NATS. */
@@ -25,7 +27,7 @@ export class Fleet {
       {
         ...common,
         HTTP_PORT: String(apiPort),
-        JWT_SECRET: 'e2e-secret-not-for-production',
+        JWT_SECRET: FLEET_JWT_SECRET,
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         OUTBOX_POLL_INTERVAL_MS: '200',

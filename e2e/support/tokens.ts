@@ -1,9 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ApiClient } from './api-client';
 
-/** The JWT_SECRET Fleet.start gives the api-gateway (see fleet.ts); used here only to mint bad tokens. */
-export const FLEET_JWT_SECRET = 'e2e-secret-not-for-production';
-
 /** The issuer and audience the api-gateway uses by default. */
 const ISSUER = 'envoy-fleet';
 const AUDIENCE = 'envoy-fleet-api';

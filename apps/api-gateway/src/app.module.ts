@@ -1,5 +1,5 @@
 import { TypedConfigModule } from '@envoy-fleet/config';
-import { DataAccessModule, DatabaseOutboxStore } from '@envoy-fleet/data-access';
+import { DataAccessModule, DatabaseOutboxStore, DatabaseReadiness } from '@envoy-fleet/data-access';
 import { EventBusReadiness, MessagingModule, OutboxRelayModule } from '@envoy-fleet/messaging';
 import { ObservabilityModule } from '@envoy-fleet/observability';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -7,7 +7,6 @@ import { ApiConfig } from './api-config';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
-import { DatabaseReadiness } from './common/database-readiness';
 import { ConfigChangesModule } from './config-changes/config-changes.module';
 import { ListenersModule } from './listeners/listeners.module';
 import { ProxiesModule } from './proxies/proxies.module';

@@ -1,9 +1,9 @@
 import { TypedConfigModule } from '@envoy-fleet/config';
-import { DataAccessModule, Database, DatabaseOutboxStore } from '@envoy-fleet/data-access';
+import { DataAccessModule, DatabaseOutboxStore, DatabaseReadiness } from '@envoy-fleet/data-access';
 import { EventBusReadiness, MessagingModule, OutboxRelayModule } from '@envoy-fleet/messaging';
-import { ObservabilityModule, ReadinessCheck } from '@envoy-fleet/observability';
+import { ObservabilityModule } from '@envoy-fleet/observability';
 import { SnapshotCache } from '@envoy-fleet/xds';
-import { DynamicModule, Injectable, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigUpdatedHandler } from './config-events/config-updated.handler';
 import { ProxyRemovedHandler } from './config-events/proxy-removed.handler';
 import { XdsGrpcServer } from './grpc/xds-grpc.server';
@@ -12,16 +12,6 @@ import { XdsCallbacksService } from './proxy-status/xds-callbacks.service';
 import { ConnectedProxiesService } from './snapshots/connected-proxies.service';
 import { TenantSnapshotsService } from './snapshots/tenant-snapshots.service';
 import { XdsConfig } from './xds-config';
-
-/** PostgreSQL answers. */
-@Injectable()
-class DatabaseReadiness implements ReadinessCheck {
-  readonly name = 'database';
-  constructor(private readonly db: Database) {}
-  check(): Promise<void> {
-    return this.db.ping();
-  }
-}
 
 /** xds-server: ADS for registered proxies, fed by config events, recording ACK/NACK per proxy. */
 @Module({})

@@ -1,3 +1,4 @@
+import { CommonConfig, ConfigClass, loadConfig } from '@envoy-fleet/config';
 import { DynamicModule, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -28,4 +29,28 @@ export async function startHttpApp(
   await options.configure?.(app);
   await app.listen(options.port, options.host);
   return app;
+}
+
+/**
+ * An app's whole `main`: reads the environment once into `configClass`, starts the module built
+ * from it, and exits with the error if either fails (a bad variable is named in the message).
+ */
+export function runApp<C extends CommonConfig>(
+  configClass: ConfigClass<C>,
+  moduleFor: (config: C) => DynamicModule,
+  configure?: HttpAppOptions['configure'],
+): void {
+  const start = async () => {
+    const config = loadConfig(configClass, process.env);
+    await startHttpApp(moduleFor(config), {
+      host: config.HTTP_HOST,
+      port: config.HTTP_PORT,
+      logLevel: config.LOG_LEVEL,
+      ...(configure ? { configure } : {}),
+    });
+  };
+  start().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

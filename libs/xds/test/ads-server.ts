@@ -1,8 +1,8 @@
 // Starts the real ADS service on loopback for this project's integration tests.
 import * as grpc from '@grpc/grpc-js';
-import { bindLoopback } from '@envoy-fleet/testing';
+import { bindLoopback, shutdown, startTestBackend, weightedBackendsConfig } from '@envoy-fleet/testing';
 import type { ResourceType } from '@envoy-fleet/domain';
-import { addAdsService, SnapshotCache, type XdsCallbacks } from '../src';
+import { addAdsService, renderTenantConfig, Snapshot, SnapshotCache, type XdsCallbacks } from '../src';
 
 /** What the callbacks heard, in order. */
 export interface HeardEvents {
@@ -26,4 +26,29 @@ export async function startAdsServer(extraCallbacks: XdsCallbacks = {}) {
   });
   const port = await bindLoopback(server);
   return { cache, heard, server, uri: `127.0.0.1:${port}` };
+}
+
+/** An ADS server, backends `a` and `b`, and a way to set one node's weights between them. */
+export async function startTwoBackendFixture(nodeId: string) {
+  const [ads, backendA, backendB] = await Promise.all([
+    startAdsServer(),
+    startTestBackend('a'),
+    startTestBackend('b'),
+  ]);
+  return {
+    ads,
+    /** Serves `greeter` with these weights for a and b; returns the snapshot set. */
+    setConfig(weights: [number, number], lbPolicy: 'ROUND_ROBIN' | 'MAGLEV' = 'ROUND_ROBIN'): Snapshot {
+      const backends = [
+        { backend: backendA, weight: weights[0] },
+        { backend: backendB, weight: weights[1] },
+      ];
+      const snapshot = Snapshot.create(
+        renderTenantConfig(weightedBackendsConfig('greeter', backends, lbPolicy)),
+      );
+      ads.cache.setSnapshot(nodeId, snapshot);
+      return snapshot;
+    },
+    stop: () => Promise.all([shutdown(ads.server), backendA.stop(), backendB.stop()]),
+  };
 }

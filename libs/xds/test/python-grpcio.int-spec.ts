@@ -1,14 +1,5 @@
-import {
-  pollUntil,
-  PythonXdsClient,
-  shutdown,
-  startTestBackend,
-  type TestBackend,
-  weightedBackendsConfig,
-  xdsBootstrap,
-} from '@envoy-fleet/testing';
-import { renderTenantConfig, Snapshot } from '../src';
-import { startAdsServer } from './ads-server';
+import { pollUntil, PythonXdsClient, xdsBootstrap } from '@envoy-fleet/testing';
+import { startTwoBackendFixture } from './ads-server';
 
 // Real clients and processes: allow for start-up; each wait inside has its own deadline.
 jest.setTimeout(30_000);
@@ -16,38 +7,21 @@ jest.setTimeout(30_000);
 const NODE_ID = 'python-node';
 
 describe('ADS served to a real python3-grpcio (C-core) client', () => {
-  let ads: Awaited<ReturnType<typeof startAdsServer>>;
-  let backendA: TestBackend;
-  let backendB: TestBackend;
+  let fixture: Awaited<ReturnType<typeof startTwoBackendFixture>>;
   let client: PythonXdsClient;
 
-  const setConfig = (weights: [number, number], lbPolicy: 'ROUND_ROBIN' | 'MAGLEV' = 'ROUND_ROBIN') => {
-    const config = weightedBackendsConfig(
-      'greeter',
-      [
-        { backend: backendA, weight: weights[0] },
-        { backend: backendB, weight: weights[1] },
-      ],
-      lbPolicy,
-    );
-    const snapshot = Snapshot.create(renderTenantConfig(config));
-    ads.cache.setSnapshot(NODE_ID, snapshot);
-    return snapshot;
-  };
+  const setConfig = (weights: [number, number], lbPolicy?: 'ROUND_ROBIN' | 'MAGLEV') =>
+    fixture.setConfig(weights, lbPolicy);
 
   beforeAll(async () => {
-    [ads, backendA, backendB] = await Promise.all([
-      startAdsServer(),
-      startTestBackend('a'),
-      startTestBackend('b'),
-    ]);
+    fixture = await startTwoBackendFixture(NODE_ID);
     setConfig([100, 0]);
-    client = await PythonXdsClient.start('greeter', xdsBootstrap(ads.uri, NODE_ID));
+    client = await PythonXdsClient.start('greeter', xdsBootstrap(fixture.ads.uri, NODE_ID));
   });
 
   afterAll(async () => {
     await client?.close();
-    await Promise.all([shutdown(ads.server), backendA.stop(), backendB.stop()]);
+    await fixture.stop();
   });
 
   it('reaches backend A, follows a move to B, and keeps B when it NACKs MAGLEV', async () => {
@@ -66,7 +40,7 @@ describe('ADS served to a real python3-grpcio (C-core) client', () => {
 
     const rejected = setConfig([0, 100], 'MAGLEV');
     const nack = await pollUntil(
-      async () => ads.heard.nacks.find((n) => n.type === 'cluster'),
+      async () => fixture.ads.heard.nacks.find((n) => n.type === 'cluster'),
       (n) => n !== undefined,
     );
     expect(nack).toMatchObject({ nodeId: NODE_ID, version: rejected.resources('cluster').version });

@@ -13,6 +13,8 @@ export class ConnectedProxiesService {
   private readonly logger = new Logger(ConnectedProxiesService.name);
   /** Open stream count per node id (Envoy may open several). */
   private readonly streams = new Map<string, { proxy: ProxyRecord; count: number }>();
+  /** Node ids with open streams, per tenant: a push or a release touches only its tenant. */
+  private readonly nodesByTenant = new Map<string, Set<string>>();
 
   constructor(
     private readonly db: Database,
@@ -29,7 +31,11 @@ export class ConnectedProxiesService {
     if (!proxy) throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
     const entry = this.streams.get(nodeId);
     if (entry) entry.count += 1;
-    else this.streams.set(nodeId, { proxy, count: 1 });
+    else {
+      this.streams.set(nodeId, { proxy, count: 1 });
+      const nodes = this.nodesByTenant.get(proxy.tenantId) ?? new Set<string>();
+      this.nodesByTenant.set(proxy.tenantId, nodes.add(nodeId));
+    }
     const snapshot = await this.tenantSnapshots.get(proxy.tenantId);
     if (snapshot && this.streams.has(nodeId)) this.cache.setSnapshot(nodeId, snapshot);
     return proxy;
@@ -43,30 +49,29 @@ export class ConnectedProxiesService {
     if (entry.count > 0) return undefined;
     this.streams.delete(nodeId);
     this.cache.clearSnapshot(nodeId);
-    if (!this.tenantHasStreams(entry.proxy.tenantId)) this.tenantSnapshots.forget(entry.proxy.tenantId);
+    const tenantId = entry.proxy.tenantId;
+    const nodes = this.nodesByTenant.get(tenantId);
+    nodes?.delete(nodeId);
+    if (!nodes || nodes.size === 0) {
+      this.nodesByTenant.delete(tenantId);
+      this.tenantSnapshots.forget(tenantId);
+    }
     return entry.proxy;
   }
 
   /** The tenant's config changed: rebuild once and push to every connected proxy of it. */
   async refreshTenant(tenantId: string): Promise<void> {
-    if (!this.tenantHasStreams(tenantId)) {
+    if (!this.nodesByTenant.has(tenantId)) {
       this.tenantSnapshots.forget(tenantId);
       return;
     }
     const snapshot = await this.tenantSnapshots.rebuild(tenantId);
     if (!snapshot) return;
-    for (const [nodeId, entry] of this.streams) {
-      if (entry.proxy.tenantId === tenantId) this.cache.setSnapshot(nodeId, snapshot);
-    }
+    for (const nodeId of this.nodesByTenant.get(tenantId) ?? []) this.cache.setSnapshot(nodeId, snapshot);
     this.logger.debug(`tenant ${tenantId} pushed ${JSON.stringify(snapshot.versions())}`);
   }
 
   proxyOf(nodeId: string): ProxyRecord | undefined {
     return this.streams.get(nodeId)?.proxy;
-  }
-
-  private tenantHasStreams(tenantId: string): boolean {
-    for (const entry of this.streams.values()) if (entry.proxy.tenantId === tenantId) return true;
-    return false;
   }
 }
