@@ -9,7 +9,7 @@ function boundaries(inTests) {
   const byType = {
     'type:app': APP_DEPS,
     'type:xds': ['type:domain', 'type:proto', 'type:util'],
-    'type:data-access': ['type:domain', 'type:util'],
+    'type:data-access': ['type:domain', 'type:data-access', 'type:util'],
     'type:messaging': ['type:domain', 'type:util'],
     'type:util': ['type:domain', 'type:util'],
     'type:proto': [],
@@ -18,7 +18,7 @@ function boundaries(inTests) {
     // Whole-system tests drive the built apps from outside, with the test clients and wire types.
     'type:e2e': ['type:domain', 'type:messaging', 'type:util', 'type:testing', 'type:proto'],
   };
-  const scopes = ['api-gateway', 'xds-server', 'webhook-service', 'metrics-service', 'node-agent'];
+  const scopes = ['api-gateway', 'xds-server', 'webhook-service', 'metrics-service', 'node-agent', 'fleet'];
   return {
     enforceBuildableLibDependency: false,
     depConstraints: [

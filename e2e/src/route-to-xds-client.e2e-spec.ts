@@ -6,8 +6,11 @@ import {
   TestBackend,
   xdsBootstrap,
 } from '@envoy-fleet/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiClient } from '../support/api-client';
-import { Fleet } from '../support/fleet';
+import { EmbeddedFleet, Fleet, RunningFleet } from '../support/fleet';
 
 interface ProxyStatusBody {
   status: { type: string; state: string; errorDetail?: string; ackedVersion: string; sentVersion: string }[];
@@ -21,8 +24,15 @@ async function answers(client: { whoAnswers(): Promise<string> }, calls = 10): P
   return seen;
 }
 
-describe('A route declared through the API reaches real xDS clients', () => {
-  let fleet: Fleet;
+// The same proof on the production layout (one process per app, PostgreSQL and NATS) and on
+// `npm start`'s embedded one (one process, PGlite and the in-process bus, nothing else running).
+const layouts: [string, () => Promise<RunningFleet>][] = [
+  ['apps on PostgreSQL and NATS', () => Fleet.start()],
+  ['the embedded one-process fleet', () => EmbeddedFleet.start(mkdtempSync(join(tmpdir(), 'fleet-e2e-')))],
+];
+
+describe.each(layouts)('A route declared through the API reaches real xDS clients (%s)', (_layout, start) => {
+  let fleet: RunningFleet;
   let owner: ApiClient;
   let backendA: TestBackend;
   let backendB: TestBackend;
@@ -31,7 +41,7 @@ describe('A route declared through the API reaches real xDS clients', () => {
   const proxyIds: Record<string, string> = {};
 
   beforeAll(async () => {
-    fleet = await Fleet.start();
+    fleet = await start();
     ({ owner } = await fleet.tenantOwner('greeter-team'));
     [backendA, backendB] = [await startTestBackend('backend-a'), await startTestBackend('backend-b')];
   }, 60_000);
@@ -41,6 +51,7 @@ describe('A route declared through the API reaches real xDS clients', () => {
     await pythonClient?.close();
     await Promise.all([backendA?.stop(), backendB?.stop()]);
     await fleet?.stop();
+    if (fleet instanceof EmbeddedFleet) rmSync(fleet.dataDir, { recursive: true, force: true });
   });
 
   it('registers two proxies and declares greeter -> backend A', async () => {

@@ -17,13 +17,18 @@ export class AppProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
-  /** Starts `dist/apps/<name>/src/main.js` and waits until its `/readyz` answers 200. */
-  static async start(name: string, env: Record<string, string>, httpPort: number): Promise<AppProcess> {
+  /** Starts `dist/apps/<name>/src/main.js` and waits until `/readyz` answers 200 on every port. */
+  static async start(
+    name: string,
+    env: Record<string, string>,
+    httpPorts: number[],
+    timeoutMs = 20_000,
+  ): Promise<AppProcess> {
     const main = resolve(ROOT, 'dist/apps', name, 'src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
     const child = spawn(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...env } });
     const app = new AppProcess(name, child);
-    await app.waitReady(httpPort);
+    for (const port of httpPorts) await app.waitReady(port, Date.now() + timeoutMs);
     return app;
   }
 
@@ -36,13 +41,16 @@ export class AppProcess {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((done) => this.child.once('exit', done));
     this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
   }
 
-  private async waitReady(port: number): Promise<void> {
-    const deadline = Date.now() + 20_000;
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  private async waitReady(port: number, deadline: number): Promise<void> {
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`${this.name} exited:\n${this.output}`);
       try {

@@ -7,41 +7,19 @@ const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 export const FLEET_JWT_SECRET = 'e2e-secret-not-for-production';
 export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
 
-/** api-gateway and xds-server as real processes on a fresh database, the real NATS. */
-export class Fleet {
-  private constructor(
-    readonly database: TestDatabase,
-    readonly api: AppProcess,
-    readonly xds: AppProcess,
+const API_AUTH = {
+  JWT_SECRET: FLEET_JWT_SECRET,
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  OUTBOX_POLL_INTERVAL_MS: '200',
+};
+
+/** A running control plane, however it was started: what the tests talk to. */
+export abstract class RunningFleet {
+  protected constructor(
     readonly apiUrl: string,
     readonly xdsUri: string,
   ) {}
-
-  /** `apiEnv` overrides api-gateway's environment (e.g. RS256 keys). */
-  static async start(apiEnv: Record<string, string> = {}): Promise<Fleet> {
-    const database = await createTestDatabase();
-    const [apiPort, xdsHttpPort, xdsPort] = [await freePort(), await freePort(), await freePort()];
-    const common = { DATABASE_URL: database.appUrl, NATS_URL, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1' };
-    const api = await AppProcess.start(
-      'api-gateway',
-      {
-        ...common,
-        HTTP_PORT: String(apiPort),
-        JWT_SECRET: FLEET_JWT_SECRET,
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        OUTBOX_POLL_INTERVAL_MS: '200',
-        ...apiEnv,
-      },
-      apiPort,
-    );
-    const xds = await AppProcess.start(
-      'xds-server',
-      { ...common, HTTP_PORT: String(xdsHttpPort), XDS_PORT: String(xdsPort), XDS_HOST: '127.0.0.1' },
-      xdsHttpPort,
-    );
-    return new Fleet(database, api, xds, `http://127.0.0.1:${apiPort}`, `127.0.0.1:${xdsPort}`);
-  }
 
   client(): ApiClient {
     return new ApiClient(this.apiUrl);
@@ -56,8 +34,111 @@ export class Fleet {
     return { tenantId: created.body.id, owner: await this.client().login(owner.email, owner.password) };
   }
 
+  abstract stop(): Promise<void>;
+}
+
+/** api-gateway and xds-server as real processes on a fresh database, the real NATS. */
+export class Fleet extends RunningFleet {
+  private constructor(
+    readonly database: TestDatabase,
+    private readonly processes: AppProcess[],
+    apiUrl: string,
+    xdsUri: string,
+  ) {
+    super(apiUrl, xdsUri);
+  }
+
+  /** `apiEnv` overrides api-gateway's environment (e.g. RS256 keys). */
+  static async start(apiEnv: Record<string, string> = {}): Promise<Fleet> {
+    const database = await createTestDatabase();
+    const [apiPort, xdsHttpPort, xdsPort] = [await freePort(), await freePort(), await freePort()];
+    const common = { DATABASE_URL: database.appUrl, NATS_URL, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1' };
+    const api = await AppProcess.start(
+      'api-gateway',
+      { ...common, HTTP_PORT: String(apiPort), ...API_AUTH, ...apiEnv },
+      [apiPort],
+    );
+    const xds = await AppProcess.start(
+      'xds-server',
+      { ...common, HTTP_PORT: String(xdsHttpPort), XDS_PORT: String(xdsPort), XDS_HOST: '127.0.0.1' },
+      [xdsHttpPort],
+    );
+    return new Fleet(database, [api, xds], `http://127.0.0.1:${apiPort}`, `127.0.0.1:${xdsPort}`);
+  }
+
   async stop(): Promise<void> {
-    await Promise.all([this.xds.stop(), this.api.stop()]);
+    await Promise.all(this.processes.map((p) => p.stop()));
     await this.database.drop();
+  }
+}
+
+type FleetPorts = Record<'api' | 'xds' | 'xdsHttp' | 'webhook' | 'metrics' | 'agent', number>;
+
+/**
+ * `npm start`'s one process (dist/apps/fleet) with no server configured: PGlite, the in-process
+ * bus and cache, all data in `dataDir`. Restartable on the same folder and ports.
+ */
+export class EmbeddedFleet extends RunningFleet {
+  private constructor(
+    readonly dataDir: string,
+    private readonly ports: FleetPorts,
+    private process: AppProcess,
+  ) {
+    super(`http://127.0.0.1:${ports.api}`, `127.0.0.1:${ports.xds}`);
+  }
+
+  static async start(dataDir: string): Promise<EmbeddedFleet> {
+    const ports: FleetPorts = {
+      api: await freePort(),
+      xds: await freePort(),
+      xdsHttp: await freePort(),
+      webhook: await freePort(),
+      metrics: await freePort(),
+      agent: await freePort(),
+    };
+    return new EmbeddedFleet(dataDir, ports, await EmbeddedFleet.launch(dataDir, ports));
+  }
+
+  private static launch(dataDir: string, ports: FleetPorts): Promise<AppProcess> {
+    const env = {
+      // Empty means embedded, whatever the test runner's own environment says.
+      DATABASE_URL: '',
+      DATABASE_ADMIN_URL: '',
+      NATS_URL: '',
+      REDIS_URL: '',
+      FLEET_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      HTTP_HOST: '127.0.0.1',
+      ...Object.fromEntries(Object.entries(API_AUTH).map(([name, value]) => [`API_GATEWAY_${name}`, value])),
+      API_GATEWAY_HTTP_PORT: String(ports.api),
+      XDS_SERVER_HTTP_PORT: String(ports.xdsHttp),
+      XDS_SERVER_XDS_PORT: String(ports.xds),
+      XDS_SERVER_XDS_HOST: '127.0.0.1',
+      WEBHOOK_SERVICE_HTTP_PORT: String(ports.webhook),
+      METRICS_SERVICE_HTTP_PORT: String(ports.metrics),
+      NODE_AGENT_HTTP_PORT: String(ports.agent),
+      NODE_AGENT_API_URL: `http://127.0.0.1:${ports.api}`,
+    };
+    const httpPorts = [ports.api, ports.xdsHttp, ports.webhook, ports.metrics, ports.agent];
+    return AppProcess.start('fleet', env, httpPorts, 60_000);
+  }
+
+  /** The process id, to look at what it holds open. */
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  log(): string {
+    return this.process.log();
+  }
+
+  /** Stops the process and starts it again on the same data and ports. */
+  async restart(): Promise<void> {
+    await this.process.stop();
+    this.process = await EmbeddedFleet.launch(this.dataDir, this.ports);
+  }
+
+  async stop(): Promise<void> {
+    await this.process.stop();
   }
 }

@@ -5,12 +5,20 @@ import { IsEmail, IsIn, IsInt, IsString, Min } from 'class-validator';
 export class ApiConfig extends CommonConfig {
   override HTTP_PORT = 3000;
 
-  /** PostgreSQL as the non-superuser application role (row-level security applies). */
+  /**
+   * PostgreSQL as the non-superuser application role (row-level security applies), e.g.
+   * postgres://fleet_app@127.0.0.1:5432/fleet. Empty: the embedded PGlite in FLEET_DATA_DIR.
+   */
   @IsString()
-  DATABASE_URL = 'postgres://fleet_app@127.0.0.1:5432/fleet';
+  DATABASE_URL = '';
 
+  /** NATS with JetStream, e.g. nats://127.0.0.1:4222. Empty: the in-process event bus. */
   @IsString()
-  NATS_URL = 'nats://127.0.0.1:4222';
+  NATS_URL = '';
+
+  /** Redis for the cache and rate limits, shared by replicas. Empty: in-process. */
+  @IsString()
+  REDIS_URL = '';
 
   @IsIn(['HS256', 'RS256'])
   JWT_ALGORITHM = 'HS256';
@@ -47,4 +55,9 @@ export class ApiConfig extends CommonConfig {
   @IsInt()
   @Min(10)
   OUTBOX_POLL_INTERVAL_MS = 500;
+
+  /** Token requests allowed per account (email or API key) per minute; more get 429. */
+  @IsInt()
+  @Min(1)
+  LOGIN_ATTEMPTS_PER_MINUTE = 20;
 }

@@ -1,3 +1,4 @@
+import { CacheModule, CacheReadiness } from '@envoy-fleet/cache';
 import { TypedConfigModule } from '@envoy-fleet/config';
 import { DataAccessModule, DatabaseOutboxStore, DatabaseReadiness } from '@envoy-fleet/data-access';
 import { EventBusReadiness, MessagingModule, OutboxRelayModule } from '@envoy-fleet/messaging';
@@ -21,11 +22,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forValue(ApiConfig, config),
-        DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL }),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'api-gateway' }),
+        DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL, dataDir: config.FLEET_DATA_DIR }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          clientName: 'api-gateway',
+          dataDir: config.FLEET_DATA_DIR,
+        }),
+        CacheModule.forRoot({ redisUrl: config.REDIS_URL }),
         ObservabilityModule.forRoot({
           app: 'api-gateway',
-          readinessChecks: [DatabaseReadiness, EventBusReadiness],
+          readinessChecks: [DatabaseReadiness, EventBusReadiness, CacheReadiness],
         }),
         OutboxRelayModule.forRoot({
           store: DatabaseOutboxStore,

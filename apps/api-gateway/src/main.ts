@@ -1,6 +1,4 @@
 import { runApp } from '@envoy-fleet/observability';
-import { ApiConfig } from './api-config';
-import { AppModule } from './app.module';
-import { configureApi } from './configure-api';
+import { app } from './app';
 
-runApp(ApiConfig, (config) => AppModule.forConfig(config), configureApi);
+runApp(app);

@@ -28,7 +28,7 @@ describe(OutboxRelay.name, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = new Database(database.appUrl);
+    db = Database.connect(database.appUrl);
     bus = await JetStreamEventBus.connect(NATS_URL, 'outbox-relay-test');
   });
 

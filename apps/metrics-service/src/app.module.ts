@@ -12,7 +12,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forValue(MetricsConfig, config),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'metrics-service' }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          clientName: 'metrics-service',
+          dataDir: config.FLEET_DATA_DIR,
+        }),
         ObservabilityModule.forRoot({ app: 'metrics-service', readinessChecks: [EventBusReadiness] }),
       ],
     };

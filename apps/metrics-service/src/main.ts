@@ -1,5 +1,4 @@
 import { runApp } from '@envoy-fleet/observability';
-import { AppModule } from './app.module';
-import { MetricsConfig } from './metrics-config';
+import { app } from './app';
 
-runApp(MetricsConfig, (config) => AppModule.forConfig(config));
+runApp(app);

@@ -5,6 +5,7 @@ import { IsString } from 'class-validator';
 export class MetricsConfig extends CommonConfig {
   override HTTP_PORT = 3003;
 
+  /** NATS with JetStream, e.g. nats://127.0.0.1:4222. Empty: the in-process event bus. */
   @IsString()
-  NATS_URL = 'nats://127.0.0.1:4222';
+  NATS_URL = '';
 }

@@ -1,5 +1,4 @@
 import { runApp } from '@envoy-fleet/observability';
-import { AppModule } from './app.module';
-import { AgentConfig } from './agent-config';
+import { app } from './app';
 
-runApp(AgentConfig, (config) => AppModule.forConfig(config));
+runApp(app);

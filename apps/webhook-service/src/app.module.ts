@@ -12,7 +12,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forValue(WebhookConfig, config),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'webhook-service' }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          clientName: 'webhook-service',
+          dataDir: config.FLEET_DATA_DIR,
+        }),
         ObservabilityModule.forRoot({ app: 'webhook-service', readinessChecks: [EventBusReadiness] }),
       ],
     };

@@ -1,5 +1,4 @@
 import { runApp } from '@envoy-fleet/observability';
-import { AppModule } from './app.module';
-import { WebhookConfig } from './webhook-config';
+import { app } from './app';
 
-runApp(WebhookConfig, (config) => AppModule.forConfig(config));
+runApp(app);

@@ -21,8 +21,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forValue(XdsConfig, config),
-        DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL }),
-        MessagingModule.forRoot({ natsUrl: config.NATS_URL, clientName: 'xds-server' }),
+        DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL, dataDir: config.FLEET_DATA_DIR }),
+        MessagingModule.forRoot({
+          natsUrl: config.NATS_URL,
+          clientName: 'xds-server',
+          dataDir: config.FLEET_DATA_DIR,
+        }),
         OutboxRelayModule.forRoot({
           store: DatabaseOutboxStore,
           pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,

@@ -1,5 +1,4 @@
 import { runApp } from '@envoy-fleet/observability';
-import { AppModule } from './app.module';
-import { XdsConfig } from './xds-config';
+import { app } from './app';
 
-runApp(XdsConfig, (config) => AppModule.forConfig(config));
+runApp(app);

@@ -15,12 +15,16 @@ export class XdsConfig extends CommonConfig {
   @IsString()
   XDS_HOST = '0.0.0.0';
 
-  /** PostgreSQL as the non-superuser application role (row-level security applies). */
+  /**
+   * PostgreSQL as the non-superuser application role (row-level security applies), e.g.
+   * postgres://fleet_app@127.0.0.1:5432/fleet. Empty: the embedded PGlite in FLEET_DATA_DIR.
+   */
   @IsString()
-  DATABASE_URL = 'postgres://fleet_app@127.0.0.1:5432/fleet';
+  DATABASE_URL = '';
 
+  /** NATS with JetStream, e.g. nats://127.0.0.1:4222. Empty: the in-process event bus. */
   @IsString()
-  NATS_URL = 'nats://127.0.0.1:4222';
+  NATS_URL = '';
 
   @IsInt()
   @Min(10)

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 
 /** Settings every app shares; each app's config class extends this. */
 export class CommonConfig {
@@ -13,4 +13,12 @@ export class CommonConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL = 'log';
+
+  /**
+   * Where the embedded stand-ins keep their data when no server is configured: PGlite in
+   * `<dir>/postgres`, the in-process event bus in `<dir>/events`. Relative to the working folder.
+   */
+  @IsString()
+  @IsNotEmpty()
+  FLEET_DATA_DIR = '.fleet';
 }

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { Database } from './database';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
@@ -30,18 +30,34 @@ const repositories = [
   TenantConfigReader,
 ];
 
-/** Provides Database (connected as fleet_app) and every repository. */
+export interface DataAccessOptions {
+  /** PostgreSQL as fleet_app; empty means the embedded database in `dataDir`. */
+  databaseUrl: string;
+  /** Folder of the embedded services' data (the database goes in `<dataDir>/postgres`). */
+  dataDir: string;
+}
+
+async function openDatabase(options: DataAccessOptions): Promise<Database> {
+  const logger = new Logger('Database');
+  if (options.databaseUrl) {
+    const database = Database.connect(options.databaseUrl);
+    logger.log(`database: PostgreSQL at ${database.location}`);
+    return database;
+  }
+  const database = await Database.embedded(options.dataDir);
+  logger.log(`database: embedded PGlite in ${database.location} (set DATABASE_URL to use PostgreSQL)`);
+  return database;
+}
+
+/** Provides Database (as fleet_app, on a server or embedded) and every repository. */
 @Module({})
 export class DataAccessModule {
-  /** `databaseUrl` comes from the app's validated config, e.g. via `useFactory`. */
-  static forRoot(options: { databaseUrl: string }): DynamicModule {
+  /** `options` come from the app's validated config. */
+  static forRoot(options: DataAccessOptions): DynamicModule {
     return {
       module: DataAccessModule,
       global: true,
-      providers: [
-        { provide: Database, useFactory: () => new Database(options.databaseUrl) },
-        ...repositories,
-      ],
+      providers: [{ provide: Database, useFactory: () => openDatabase(options) }, ...repositories],
       exports: [Database, ...repositories],
     };
   }

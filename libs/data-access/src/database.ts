@@ -1,6 +1,11 @@
+import { redactUrl } from '@envoy-fleet/config';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { acquireEmbeddedPostgres } from './embedded-postgres';
 import { PrismaClient, type Prisma } from './generated/prisma/client';
+
+const EMBEDDED_MAX_WAIT_MS = 30_000;
 
 declare const scope: unique symbol;
 
@@ -28,10 +33,31 @@ export interface TransactionOptions {
  */
 @Injectable()
 export class Database implements OnModuleDestroy {
-  private readonly prisma: PrismaClient;
+  private constructor(
+    private readonly prisma: PrismaClient,
+    /** Where the data is, for logs: a server URL without its password, or the embedded folder. */
+    readonly location: string,
+    private readonly release: () => Promise<void> = async () => undefined,
+  ) {}
 
-  constructor(connectionString: string) {
-    this.prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  /** A pool of connections to the PostgreSQL server at `connectionString`, as fleet_app. */
+  static connect(connectionString: string): Database {
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+    return new Database(prisma, redactUrl(connectionString));
+  }
+
+  /**
+   * PostgreSQL in this process (PGlite) with its data in `<dataDir>/postgres`, migrated and with
+   * row-level security as on a server; in memory when `dataDir` is undefined.
+   */
+  static async embedded(dataDir?: string): Promise<Database> {
+    const embedded = await acquireEmbeddedPostgres(dataDir);
+    const prisma = new PrismaClient({
+      adapter: new PrismaPGlite(embedded.db),
+      // One session serves every transaction in turn, so waiting for it is normal under load.
+      transactionOptions: { maxWait: EMBEDDED_MAX_WAIT_MS },
+    });
+    return new Database(prisma, embedded.location, () => embedded.release());
   }
 
   /** Runs `fn` in a transaction where only `tenantId`'s rows are visible and writable. */
@@ -57,9 +83,10 @@ export class Database implements OnModuleDestroy {
     await this.prisma.$queryRaw`SELECT 1`;
   }
 
-  /** Closes the connection pool. */
+  /** Closes the connection pool (or lets go of the embedded database). */
   async close(): Promise<void> {
     await this.prisma.$disconnect();
+    await this.release();
   }
 
   async onModuleDestroy(): Promise<void> {

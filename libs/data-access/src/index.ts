@@ -1,5 +1,5 @@
 export { Database, type SystemTx, type TenantTx, type Tx, type TransactionOptions } from './database';
-export { DataAccessModule } from './data-access.module';
+export { DataAccessModule, type DataAccessOptions } from './data-access.module';
 export { DatabaseReadiness } from './database-readiness';
 export type { Json } from './json';
 export type { Revisioned } from './revision';

@@ -25,7 +25,7 @@ describe(ClusterRepository.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    database = new Database(db.appUrl);
+    database = Database.connect(db.appUrl);
     tenantId = (await database.asSystem((tx) => new TenantRepository().create(tx, 'acme'))).id;
   });
 

@@ -9,7 +9,7 @@ describe(OutboxRepository.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    database = new Database(db.appUrl);
+    database = Database.connect(db.appUrl);
     tenantId = (await database.asSystem((tx) => new TenantRepository().create(tx, 't'))).id;
   });
 

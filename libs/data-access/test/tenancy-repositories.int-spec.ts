@@ -25,7 +25,7 @@ describe(UserRepository.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    database = new Database(db.appUrl);
+    database = Database.connect(db.appUrl);
     tenantA = (await database.asSystem((tx) => tenants.create(tx, 'a'))).id;
     tenantB = (await database.asSystem((tx) => tenants.create(tx, 'b'))).id;
   });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { MigrationSession, postgresSession } from './migration-session';
 
 // The same key `prisma migrate deploy` locks, so this runner and Prisma's never run at once.
 const PRISMA_ADVISORY_LOCK = 72707369;
@@ -51,18 +51,21 @@ export function readMigrations(migrationsDir: string): MigrationFile[] {
 }
 
 /**
- * Applies the pending migrations of `migrationsDir` to the database at `adminUrl`, each in its own
- * transaction, recording them in `_prisma_migrations` the way `prisma migrate deploy` does.
- * Refuses to run when an applied migration was edited or a previous one failed.
+ * Applies the pending migrations of `migrationsDir` to the database at `adminUrl`, or in an open
+ * session (PGlite), each in its own transaction, recording them in `_prisma_migrations` the way
+ * `prisma migrate deploy` does. Refuses to run when an applied migration was edited or a
+ * previous one failed.
  */
-export async function applyMigrations(adminUrl: string, migrationsDir: string): Promise<MigrationResult> {
+export async function applyMigrations(
+  target: string | MigrationSession,
+  migrationsDir: string,
+): Promise<MigrationResult> {
   const migrations = readMigrations(migrationsDir);
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
+  const session = typeof target === 'string' ? await postgresSession(target) : target;
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
-    await client.query(CREATE_MIGRATIONS_TABLE);
-    const applied = await appliedMigrations(client);
+    await session.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+    await session.script(CREATE_MIGRATIONS_TABLE);
+    const applied = await appliedMigrations(session);
     checkHistory(migrations, applied);
     const result: MigrationResult = { applied: [], skipped: [] };
     for (const migration of migrations) {
@@ -70,19 +73,20 @@ export async function applyMigrations(adminUrl: string, migrationsDir: string): 
         result.skipped.push(migration.name);
         continue;
       }
-      await applyOne(client, migration);
+      await applyOne(session, migration);
       result.applied.push(migration.name);
     }
     return result;
   } finally {
-    // Closing the session also releases the advisory lock; unlock explicitly to keep it short.
-    await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
-    await client.end();
+    // Ending a server session also releases the advisory lock; unlock explicitly to keep it short
+    // (and because a PGlite session outlives the run).
+    await session.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
+    await session.end();
   }
 }
 
-async function appliedMigrations(client: Client): Promise<Map<string, AppliedRow>> {
-  const { rows } = await client.query<AppliedRow>(
+async function appliedMigrations(session: MigrationSession): Promise<Map<string, AppliedRow>> {
+  const rows = await session.query<AppliedRow>(
     `SELECT migration_name, checksum, finished_at, rolled_back_at
        FROM "_prisma_migrations" WHERE rolled_back_at IS NULL ORDER BY started_at`,
   );
@@ -103,21 +107,20 @@ function checkHistory(migrations: MigrationFile[], applied: Map<string, AppliedR
   }
 }
 
-async function applyOne(client: Client, migration: MigrationFile): Promise<void> {
+async function applyOne(session: MigrationSession, migration: MigrationFile): Promise<void> {
   const startedAt = new Date();
-  await client.query('BEGIN');
+  await session.script('BEGIN');
   try {
-    // A simple-protocol query (no parameters) may hold many statements, as Prisma's scripts do.
-    await client.query(migration.sql);
-    await client.query(
+    await session.script(migration.sql);
+    await session.query(
       `INSERT INTO "_prisma_migrations"
          (id, checksum, finished_at, migration_name, logs, started_at, applied_steps_count)
        VALUES ($1, $2, now(), $3, NULL, $4, 1)`,
       [randomUUID(), migration.checksum, migration.name, startedAt],
     );
-    await client.query('COMMIT');
+    await session.script('COMMIT');
   } catch (err) {
-    await client.query('ROLLBACK');
+    await session.script('ROLLBACK');
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`migration ${migration.name} failed and was rolled back: ${reason}`, { cause: err });
   }

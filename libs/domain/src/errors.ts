@@ -7,6 +7,7 @@ export type DomainErrorCode =
   | 'ALREADY_EXISTS'
   | 'FAILED_PRECONDITION'
   | 'UNPROCESSABLE'
+  | 'RESOURCE_EXHAUSTED'
   | 'UNAVAILABLE';
 
 /** A problem with one field of the input, named by its JSON path (e.g. `endpoints[0].port`). */
@@ -21,6 +22,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly violations: FieldViolation[] = [],
+    /** For RESOURCE_EXHAUSTED: when trying again may succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -37,6 +40,11 @@ export class DomainError extends Error {
   /** Well-formed input that cannot be applied, e.g. a reference to an object that does not exist. */
   static unprocessable(field: string, message: string): DomainError {
     return new DomainError('UNPROCESSABLE', `${field}: ${message}`, [{ field, message }]);
+  }
+
+  /** Too many requests for now; `retryAfterMs` until the limit lets one through again. */
+  static rateLimited(message: string, retryAfterMs: number): DomainError {
+    return new DomainError('RESOURCE_EXHAUSTED', message, [], Math.max(1, Math.ceil(retryAfterMs / 1000)));
   }
 
   static invalid(field: string, message: string): DomainError {

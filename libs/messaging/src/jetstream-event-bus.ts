@@ -12,12 +12,14 @@ import {
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus';
+import {
+  FLEET_DUPLICATE_WINDOW_MS,
+  FLEET_REDELIVERY_DELAY_MS,
+  FLEET_STREAM_MAX_AGE_MS,
+} from './stream-limits';
 import { FLEET_STREAM, FLEET_STREAM_SUBJECTS } from './subjects';
 
 const NANOS_PER_MS = 1_000_000;
-/** Long enough that an outbox relay restarting after a crash republishes into the same window. */
-const DUPLICATE_WINDOW_MS = 10 * 60 * 1000;
-const REDELIVERY_DELAY_MS = 1000;
 
 /** EventBus on NATS JetStream: one stream for every fleet subject, explicit acks, de-duplication by msg id. */
 export class JetStreamEventBus implements EventBus {
@@ -40,7 +42,8 @@ export class JetStreamEventBus implements EventBus {
     const config = {
       name: FLEET_STREAM,
       subjects: FLEET_STREAM_SUBJECTS,
-      duplicate_window: DUPLICATE_WINDOW_MS * NANOS_PER_MS,
+      duplicate_window: FLEET_DUPLICATE_WINDOW_MS * NANOS_PER_MS,
+      max_age: FLEET_STREAM_MAX_AGE_MS * NANOS_PER_MS,
     };
     try {
       await this.jsm.streams.info(FLEET_STREAM);
@@ -89,7 +92,7 @@ export class JetStreamEventBus implements EventBus {
         if (acks) message.ack();
       } catch {
         // The handler failed: leave the event in the stream and try again shortly.
-        if (acks) message.nak(REDELIVERY_DELAY_MS);
+        if (acks) message.nak(FLEET_REDELIVERY_DELAY_MS);
       }
     }
   }

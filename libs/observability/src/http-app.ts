@@ -11,6 +11,8 @@ export interface HttpAppOptions {
   host: string;
   port: number;
   logLevel: string;
+  /** Close on SIGTERM/SIGINT (default true). */
+  shutdownHooks?: boolean;
   /** Extra setup (pipes, filters, plugins) before the app listens. */
   configure?: (app: NestFastifyApplication) => Promise<void> | void;
 }
@@ -24,32 +26,49 @@ export async function startHttpApp(
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
     logger: LEVELS.slice(0, upTo < 0 ? 4 : upTo + 1),
   });
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   recordHttpMetrics(app.getHttpAdapter().getInstance(), app.get(AppMetrics));
   await options.configure?.(app);
   await app.listen(options.port, options.host);
   return app;
 }
 
+/** One app of the fleet: its config class, its module, and its extra HTTP setup. */
+export interface AppDefinition<C extends CommonConfig = CommonConfig> {
+  name: string;
+  configClass: ConfigClass<C>;
+  moduleFor: (config: C) => DynamicModule;
+  configure?: HttpAppOptions['configure'];
+}
+
+/** Declares an app (keeps the config type flowing from the class to `moduleFor`). */
+export function defineApp<C extends CommonConfig>(definition: AppDefinition<C>): AppDefinition<C> {
+  return definition;
+}
+
 /**
- * An app's whole `main`: reads the environment once into `configClass`, starts the module built
- * from it, and exits with the error if either fails (a bad variable is named in the message).
+ * Validates `env` into the app's config and starts it. `shutdownHooks: false` when something
+ * else (the one-process runner) closes the app on a signal.
  */
-export function runApp<C extends CommonConfig>(
-  configClass: ConfigClass<C>,
-  moduleFor: (config: C) => DynamicModule,
-  configure?: HttpAppOptions['configure'],
-): void {
-  const start = async () => {
-    const config = loadConfig(configClass, process.env);
-    await startHttpApp(moduleFor(config), {
-      host: config.HTTP_HOST,
-      port: config.HTTP_PORT,
-      logLevel: config.LOG_LEVEL,
-      ...(configure ? { configure } : {}),
-    });
-  };
-  start().catch((error: unknown) => {
+export async function startApp<C extends CommonConfig>(
+  definition: AppDefinition<C>,
+  env: Record<string, string | undefined>,
+  { shutdownHooks = true } = {},
+): Promise<{ app: NestFastifyApplication; config: C }> {
+  const config = loadConfig(definition.configClass, env);
+  const app = await startHttpApp(definition.moduleFor(config), {
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    logLevel: config.LOG_LEVEL,
+    shutdownHooks,
+    ...(definition.configure ? { configure: definition.configure } : {}),
+  });
+  return { app, config };
+}
+
+/** An app's whole `main`: starts it from the environment, or exits naming what failed. */
+export function runApp<C extends CommonConfig>(definition: AppDefinition<C>): void {
+  startApp(definition, process.env).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { applyMigrations } from '@envoy-fleet/db-migrations';
+import { applyMigrations, findMigrationsDir } from '@envoy-fleet/db-migrations';
 import { Client } from 'pg';
 
 /** A migrated, throw-away database on the test PostgreSQL server. */
@@ -14,8 +13,6 @@ export interface TestDatabase {
   /** Drops the database, closing any connections still open to it. */
   drop(): Promise<void>;
 }
-
-const MIGRATIONS_DIR = resolve(__dirname, '../../../prisma/migrations');
 
 // Tests are the one place allowed to read the environment directly: there is no app config here.
 function serverAdminUrl(): string {
@@ -48,7 +45,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await onServer(`CREATE DATABASE "${name}"`);
   const adminUrl = withDatabase(serverAdminUrl(), name);
   try {
-    await applyMigrations(adminUrl, MIGRATIONS_DIR);
+    await applyMigrations(adminUrl, findMigrationsDir());
   } catch (err) {
     await onServer(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     throw err;

@@ -7,6 +7,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_KEYS, resolveJwtKeys } from './jwt-keys';
 import { JwtStrategy } from './jwt.strategy';
+import { LoginLimiter } from './login-limiter';
 import { TokenService } from './token.service';
 
 /** Bearer tokens: issuing them (`POST /v1/auth/token`), verifying them, and the first admin. */
@@ -18,6 +19,7 @@ import { TokenService } from './token.service';
     JwtStrategy,
     TokenService,
     AuthService,
+    LoginLimiter,
     AdminBootstrapService,
   ],
 })

@@ -16,6 +16,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = this.toProblem(error);
     problem.instance = request.url;
+    if (error instanceof DomainError && error.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(error.retryAfterSeconds));
+    }
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 

@@ -29,6 +29,8 @@ export function httpStatusOf(code: DomainErrorCode): number {
       return 409;
     case 'UNPROCESSABLE':
       return 422;
+    case 'RESOURCE_EXHAUSTED':
+      return 429;
     case 'UNAVAILABLE':
       return 503;
     default: {

@@ -27,12 +27,14 @@ function toConfigVersion(row: Rows.ConfigVersion): ConfigVersionRecord {
 @Injectable()
 export class ConfigVersionRepository {
   /**
-   * Records the next version of the tenant's config. Locks the tenant row first, so concurrent
-   * writers of one tenant queue up and each gets its own number (other tenants are not blocked).
+   * Records the next version of the tenant's config. Locks the tenant row, so concurrent writers
+   * of one tenant queue up and each gets its own number (other tenants are not blocked). NO KEY
+   * UPDATE, not UPDATE: the rows the transaction already inserted hold KEY SHARE locks on the
+   * tenant row (foreign keys), and two writers upgrading those to UPDATE deadlock.
    */
   async create(tx: Tx, tenantId: string, actor: string, summary: Json = {}): Promise<ConfigVersionRecord> {
     const locked = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id::text AS id FROM tenants WHERE id = ${tenantId}::uuid FOR UPDATE`;
+      SELECT id::text AS id FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`;
     found('tenant', tenantId, locked[0] ?? null);
     const version = (await this.current(tx, tenantId)) + 1;
     const row = await tx.configVersion.create({

@@ -20,6 +20,8 @@ export function grpcStatusOf(code: DomainErrorCode): status {
     // Well-formed but semantically refused (HTTP 422); gRPC's nearest is "not in a state to".
     case 'UNPROCESSABLE':
       return status.FAILED_PRECONDITION;
+    case 'RESOURCE_EXHAUSTED':
+      return status.RESOURCE_EXHAUSTED;
     case 'UNAVAILABLE':
       return status.UNAVAILABLE;
     default: {

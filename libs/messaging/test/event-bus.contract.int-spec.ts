@@ -1,0 +1,224 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBus, InProcessEventBus, JetStreamEventBus, ReceivedEvent } from '../src';
+import { sleep, waitFor } from './polling';
+
+const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+
+/** How one implementation is opened and cleaned up after; each `open()` is a separate bus. */
+interface Implementation {
+  name: string;
+  open(): Promise<EventBus>;
+  cleanUp(): Promise<void>;
+}
+
+function jetStream(): Implementation {
+  return {
+    name: JetStreamEventBus.name,
+    open: () => JetStreamEventBus.connect(NATS_URL, 'event-bus-contract-test'),
+    cleanUp: async () => undefined,
+  };
+}
+
+function inProcess(): Implementation {
+  const dirs: string[] = [];
+  return {
+    name: InProcessEventBus.name,
+    open: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'event-bus-contract-'));
+      dirs.push(dir);
+      return InProcessEventBus.open({ dir });
+    },
+    cleanUp: async () => {
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    },
+  };
+}
+
+interface Numbered {
+  n: number;
+}
+
+/** Subjects and durable names of one test, unique so tests on a shared NATS server stay apart. */
+function freshTenant(): { subject: (suffix: string) => string; durable: string } {
+  const tenant = `t${randomBytes(6).toString('hex')}`;
+  return { subject: (suffix) => `fleet.contract.${tenant}.${suffix}`, durable: `contract-${tenant}` };
+}
+
+describe.each([jetStream(), inProcess()])('EventBus contract: $name', (implementation) => {
+  let bus: EventBus;
+  beforeAll(async () => {
+    bus = await implementation.open();
+  });
+  afterAll(async () => {
+    await bus.close();
+    await implementation.cleanUp();
+  });
+
+  async function publishNumbers(subject: string, numbers: number[]): Promise<void> {
+    for (const n of numbers) await bus.publish(subject, { n }, randomUUID());
+  }
+
+  it('delivers by subject filter: * matches one token, > the rest', async () => {
+    const { subject } = freshTenant();
+    const oneToken: string[] = [];
+    const rest: ReceivedEvent<Numbered>[] = [];
+    const star = await bus.subscribe<Numbered>({ subject: subject('*') }, async (event) => {
+      oneToken.push(event.subject);
+    });
+    const tail = await bus.subscribe<Numbered>({ subject: subject('>') }, async (event) => {
+      rest.push(event);
+    });
+    const msgId = randomUUID();
+    await bus.publish(subject('a.b'), { n: 1 }, msgId);
+    await publishNumbers(subject('a'), [2]);
+    await publishNumbers(subject('z'), [3]);
+    await waitFor('both filters to see the last event', () => oneToken.length >= 2 && rest.length >= 3);
+
+    expect(oneToken).toEqual([subject('a'), subject('z')]);
+    expect(rest.map((event) => event.subject)).toEqual([subject('a.b'), subject('a'), subject('z')]);
+    expect(rest[0]).toEqual({ subject: subject('a.b'), payload: { n: 1 }, msgId, redelivered: false });
+    await Promise.all([star.close(), tail.close()]);
+  });
+
+  it('rejects a publish outside the fleet stream', async () => {
+    await expect(bus.publish(`elsewhere.${randomUUID()}`, {}, randomUUID())).rejects.toThrow();
+  });
+
+  it('shows a subscriber without a durable only events published after it subscribed', async () => {
+    const { subject } = freshTenant();
+    await publishNumbers(subject('x'), [1]);
+    const seen: number[] = [];
+    const subscription = await bus.subscribe<Numbered>({ subject: subject('x') }, async (event) => {
+      seen.push(event.payload.n);
+    });
+    await publishNumbers(subject('x'), [2]);
+    // Delivery is in order, so had 1 come it would be here before 2.
+    await waitFor('the later event', () => seen.includes(2));
+    expect(seen).toEqual([2]);
+    await subscription.close();
+  });
+
+  it('delivers a message id once, however often it is published', async () => {
+    const { subject, durable } = freshTenant();
+    const seen: ReceivedEvent<Numbered>[] = [];
+    const subscription = await bus.subscribe<Numbered>({ subject: subject('x'), durable }, async (event) => {
+      seen.push(event);
+    });
+    const msgId = randomUUID();
+    await bus.publish(subject('x'), { n: 1 }, msgId);
+    await bus.publish(subject('x'), { n: 1 }, msgId);
+    await publishNumbers(subject('x'), [2]);
+    await waitFor('the event after the repeat', () => seen.some((event) => event.payload.n === 2));
+    expect(seen.map((event) => [event.payload.n, event.msgId])).toEqual([
+      [1, msgId],
+      [2, seen[1].msgId],
+    ]);
+    await subscription.close();
+  });
+
+  it('keeps events for a durable while it is away and delivers them in order when it is back', async () => {
+    const { subject, durable } = freshTenant();
+    const seen: number[] = [];
+    const record = async (event: ReceivedEvent<Numbered>) => {
+      seen.push(event.payload.n);
+    };
+    const first = await bus.subscribe<Numbered>({ subject: subject('x'), durable }, record);
+    await publishNumbers(subject('x'), [1]);
+    await waitFor('the first event', () => seen.length === 1);
+    await first.close();
+
+    await publishNumbers(subject('x'), [2, 3, 4, 5]);
+    const second = await bus.subscribe<Numbered>({ subject: subject('x'), durable }, record);
+    await waitFor('the events published while away', () => seen.length === 5);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    await second.close();
+  });
+
+  it('redelivers a failed event once, marked redelivered, without holding up later ones', async () => {
+    const { subject, durable } = freshTenant();
+    const attempts: [number, boolean][] = [];
+    const subscription = await bus.subscribe<Numbered>({ subject: subject('x'), durable }, async (event) => {
+      attempts.push([event.payload.n, event.redelivered]);
+      if (event.payload.n === 1 && !event.redelivered) throw new Error('transient failure');
+    });
+    await publishNumbers(subject('x'), [1, 2, 3]);
+    await waitFor('the redelivery', () => attempts.length >= 4, 4000);
+    await sleep(200);
+    expect(attempts).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [1, true],
+    ]);
+    await subscription.close();
+  });
+
+  it('shares a durable between its subscriptions: each event handled once, by one of them', async () => {
+    const { subject, durable } = freshTenant();
+    const handledBy: [number, string][] = [];
+    const subscribe = (name: string) =>
+      bus.subscribe<Numbered>({ subject: subject('x'), durable }, async (event) => {
+        handledBy.push([event.payload.n, name]);
+        await sleep(5);
+      });
+    const subscriptions = [await subscribe('a'), await subscribe('b')];
+    const numbers = Array.from({ length: 20 }, (_, index) => index + 1);
+    await publishNumbers(subject('x'), numbers);
+    await waitFor('every event', () => handledBy.length >= numbers.length);
+
+    expect(handledBy.map(([n]) => n).sort((x, y) => x - y)).toEqual(numbers);
+    expect(handledBy.filter(([, name]) => name === 'a').length).toBeGreaterThan(0);
+    expect(handledBy.filter(([, name]) => name === 'b').length).toBeGreaterThan(0);
+    await Promise.all(subscriptions.map((subscription) => subscription.close()));
+  });
+
+  it.each([
+    ['with a durable', true],
+    ['without a durable', false],
+  ])('hands one subscription one event at a time (%s)', async (_, isDurable) => {
+    const { subject, durable } = freshTenant();
+    let running = 0;
+    let mostAtOnce = 0;
+    const seen: number[] = [];
+    const options = { subject: subject('x'), durable: isDurable ? durable : undefined };
+    const subscription = await bus.subscribe<Numbered>(options, async (event) => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await sleep(10);
+      seen.push(event.payload.n);
+      running--;
+    });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => bus.publish(subject('x'), { n }, randomUUID())));
+    await waitFor('every event', () => seen.length === 5);
+    expect(mostAtOnce).toBe(1);
+    await subscription.close();
+  });
+
+  it.each([
+    ['with a durable', true],
+    ['without a durable', false],
+  ])('stops delivering to a closed subscription (%s)', async (_, isDurable) => {
+    const { subject, durable } = freshTenant();
+    const seen: number[] = [];
+    const options = { subject: subject('x'), durable: isDurable ? durable : undefined };
+    const subscription = await bus.subscribe<Numbered>(options, async (event) => {
+      seen.push(event.payload.n);
+    });
+    await publishNumbers(subject('x'), [1]);
+    await waitFor('the first event', () => seen.length === 1);
+    await subscription.close();
+    await publishNumbers(subject('x'), [2]);
+    await sleep(300);
+    expect(seen).toEqual([1]);
+  });
+
+  it('answers ping while open and rejects it once closed', async () => {
+    const own = await implementation.open();
+    await expect(own.ping()).resolves.toBeUndefined();
+    await own.close();
+    await expect(own.ping()).rejects.toThrow();
+  });
+});
