@@ -25,7 +25,10 @@ async function migrateServer(config: FleetConfig): Promise<void> {
 }
 
 async function stop(code: number): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: the user does not want to wait for a clean close.
+    process.exit(code || 1);
+  }
   stopping = true;
   // Last started first: node-agent and the others let go before the API and the database.
   for (const { name, app } of started.reverse()) {
@@ -62,6 +65,7 @@ async function banner(config: FleetConfig): Promise<string> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 main().catch((error: unknown) => {
+  if (stopping) return; // an app still starting when Ctrl-C came: already on the way out
   console.error(error instanceof Error ? error.message : error);
   void stop(1);
 });
