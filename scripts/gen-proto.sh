@@ -5,6 +5,8 @@
 #   bash scripts/gen-proto.sh          regenerate from proto/ (idempotent: no diff if unchanged)
 #   bash scripts/gen-proto.sh --sync   first re-copy proto/ from @grpc/grpc-js-xds's deps/
 #                                      (the transitive closure of ROOTS), then regenerate
+#
+# LOCAL_PROTOS are kept in proto/ by hand (grpc-js-xds does not vendor them); --sync keeps them.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,6 +35,12 @@ ROOTS=(
   envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto
   envoy/extensions/filters/http/router/v3/router.proto
   envoy/extensions/upstreams/http/v3/http_protocol_options.proto
+  envoy/service/metrics/v3/metrics_service.proto
+)
+
+# Not in grpc-js-xds's deps: prometheus/client_model, imported by the metrics service.
+LOCAL_PROTOS=(
+  io/prometheus/client/metrics.proto
 )
 
 sync_protos() {
@@ -42,6 +50,12 @@ sync_protos() {
   # The bundled protoc-gen-validate predates envoy-api's use of StringRules.ignore_empty
   # (protobufjs ignores unknown options, protoc does not), so patch in the upstream field.
   mkdir -p "$staging/validate"
+  # Local files are staged before proto/ is cleared; staging is searched first, so they come back.
+  local file
+  for file in "${LOCAL_PROTOS[@]}"; do
+    mkdir -p "$staging/$(dirname "$file")"
+    cp "$PROTO_DIR/$file" "$staging/$file"
+  done
   perl -pe 's/^(  optional bool strict = 25 \[default = true\];)(\r?)$/$1$2\n$2\n  \/\/ Patched in for envoy-api (upstream field 26): only evaluate the rules if the field is not empty.$2\n  optional bool ignore_empty = 26;$2/' \
     "$DEPS/protoc-gen-validate/validate/validate.proto" >"$staging/validate/validate.proto"
   local includes=(-I"$staging" -I"$DEPS/envoy-api" -I"$DEPS/xds" -I"$DEPS/protoc-gen-validate" -I"$DEPS/googleapis")

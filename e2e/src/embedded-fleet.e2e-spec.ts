@@ -1,10 +1,4 @@
-import {
-  GrpcJsXdsClient,
-  pollUntil,
-  startTestBackend,
-  TestBackend,
-  xdsBootstrap,
-} from '@envoy-fleet/testing';
+import { GrpcJsXdsClient, pollUntil, startTestBackend, TestBackend } from '@envoy-fleet/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,7 +56,7 @@ describe('The embedded one-process fleet', () => {
     expect(
       (await owner.post('/v1/listeners', { name: 'greeter', routeConfigName: 'greeter-routes' })).status,
     ).toBe(201);
-    client = new GrpcJsXdsClient('greeter', xdsBootstrap(fleet.xdsUri, 'embedded-node'));
+    client = new GrpcJsXdsClient('greeter', await fleet.grpcBootstrap(owner, proxyId));
     await pollUntil(
       () => client.whoAnswers(2000),
       (name) => name === 'backend-a',

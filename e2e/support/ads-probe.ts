@@ -1,4 +1,5 @@
 import { cluster, discovery, listener, RESOURCE_TYPE_URLS } from '@envoy-fleet/envoy-api';
+import { Metadata } from '@grpc/grpc-js';
 import { RawAdsStream } from '@envoy-fleet/testing';
 
 type ProbedType = 'listener' | 'cluster';
@@ -19,7 +20,7 @@ export function resourceNames(response: discovery.DiscoveryResponse): string[] {
   );
 }
 
-/** One raw ADS stream as a registered (or not) node id, subscribing and ACKing as Envoy would. */
+/** One raw ADS stream as a node id, with its proxy token as Envoy sends it, subscribing and ACKing as Envoy would. */
 export class AdsProbe {
   readonly stream: RawAdsStream;
   private first = true;
@@ -27,8 +28,11 @@ export class AdsProbe {
   constructor(
     serverUri: string,
     readonly nodeId: string,
+    token?: string,
   ) {
-    this.stream = new RawAdsStream(serverUri);
+    const metadata = new Metadata();
+    if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+    this.stream = new RawAdsStream(serverUri, metadata);
   }
 
   /** Subscribes to `type` (by wildcard unless `names` are given) and returns the first answer. */

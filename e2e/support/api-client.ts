@@ -58,7 +58,8 @@ export class ApiClient {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
       headers: response.headers,
-      body: (text ? JSON.parse(text) : {}) as T,
+      // JSON bodies parsed; anything else (a YAML bootstrap) as its text.
+      body: (/json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text || {}) as T,
     };
   }
 }

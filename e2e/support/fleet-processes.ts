@@ -77,3 +77,17 @@ export function freePort(): Promise<number> {
     server.on('error', fail);
   });
 }
+
+/**
+ * Runs `start` again (with the fresh ports it picks itself) when a port it picked was taken in the
+ * meantime: freePort's answer is only true until someone else binds the port.
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}

@@ -1,6 +1,6 @@
-import { createTestDatabase, TestDatabase } from '@envoy-fleet/testing';
+import { createTestDatabase, TestDatabase, type XdsBootstrap } from '@envoy-fleet/testing';
 import { ApiClient } from './api-client';
-import { AppProcess, freePort } from './fleet-processes';
+import { AppProcess, freePort, retryOnPortClash } from './fleet-processes';
 
 const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 /** The HS256 secret the api-gateway under test signs with (tests mint bad tokens with it). */
@@ -34,36 +34,108 @@ export abstract class RunningFleet {
     return { tenantId: created.body.id, owner: await this.client().login(owner.email, owner.password) };
   }
 
+  /** The proxyless gRPC bootstrap the API hands out for the proxy (with its token in node metadata). */
+  async grpcBootstrap(owner: ApiClient, proxyId: string): Promise<XdsBootstrap> {
+    const response = await owner.get<XdsBootstrap>(`/v1/proxies/${proxyId}/bootstrap?client=grpc`);
+    if (response.status !== 200) throw new Error(`no bootstrap: ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  /** The proxy's token, as a bootstrap carries it. */
+  async proxyToken(owner: ApiClient, proxyId: string): Promise<string> {
+    const bootstrap = await this.grpcBootstrap(owner, proxyId);
+    return bootstrap.node.metadata?.['envoy-fleet.token'] ?? '';
+  }
+
   abstract stop(): Promise<void>;
 }
 
 /** api-gateway and xds-server as real processes on a fresh database, the real NATS. */
 export class Fleet extends RunningFleet {
+  /** Where xds-server's CSDS answers. */
+  csdsUri = '';
+
   private constructor(
     readonly database: TestDatabase,
     private readonly processes: AppProcess[],
+    private readonly common: Record<string, string>,
     apiUrl: string,
     xdsUri: string,
   ) {
     super(apiUrl, xdsUri);
   }
 
+  /** One more xds-server on the same database and NATS, as a second replica; returns its ADS address. */
+  async startXdsReplica(env: Record<string, string> = {}): Promise<string> {
+    return retryOnPortClash(() => this.launchXdsReplica(env));
+  }
+
+  private async launchXdsReplica(env: Record<string, string>): Promise<string> {
+    const [httpPort, xdsPort] = [await freePort(), await freePort()];
+    const replica = await AppProcess.start(
+      'xds-server',
+      {
+        ...this.common,
+        HTTP_PORT: String(httpPort),
+        XDS_PORT: String(xdsPort),
+        XDS_HOST: '127.0.0.1',
+        XDS_CSDS_PORT: '-1',
+        ...env,
+      },
+      [httpPort],
+    );
+    this.processes.push(replica);
+    return `127.0.0.1:${xdsPort}`;
+  }
+
   /** `apiEnv` overrides api-gateway's environment (e.g. RS256 keys). */
   static async start(apiEnv: Record<string, string> = {}): Promise<Fleet> {
     const database = await createTestDatabase();
-    const [apiPort, xdsHttpPort, xdsPort] = [await freePort(), await freePort(), await freePort()];
+    try {
+      return await retryOnPortClash(() => Fleet.launch(database, apiEnv));
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+  }
+
+  private static async launch(database: TestDatabase, apiEnv: Record<string, string>): Promise<Fleet> {
+    const [apiPort, xdsHttpPort, xdsPort, csdsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const common = { DATABASE_URL: database.appUrl, NATS_URL, LOG_LEVEL: 'warn', HTTP_HOST: '127.0.0.1' };
+    const advertised = { XDS_ADVERTISED_ADDRESS: `127.0.0.1:${xdsPort}` };
     const api = await AppProcess.start(
       'api-gateway',
-      { ...common, HTTP_PORT: String(apiPort), ...API_AUTH, ...apiEnv },
+      { ...common, HTTP_PORT: String(apiPort), ...API_AUTH, ...advertised, ...apiEnv },
       [apiPort],
     );
     const xds = await AppProcess.start(
       'xds-server',
-      { ...common, HTTP_PORT: String(xdsHttpPort), XDS_PORT: String(xdsPort), XDS_HOST: '127.0.0.1' },
+      {
+        ...common,
+        HTTP_PORT: String(xdsHttpPort),
+        XDS_PORT: String(xdsPort),
+        XDS_HOST: '127.0.0.1',
+        XDS_CSDS_PORT: String(csdsPort),
+      },
       [xdsHttpPort],
+    ).catch(async (error: unknown) => {
+      await api.stop();
+      throw error;
+    });
+    const fleet = new Fleet(
+      database,
+      [api, xds],
+      common,
+      `http://127.0.0.1:${apiPort}`,
+      `127.0.0.1:${xdsPort}`,
     );
-    return new Fleet(database, [api, xds], `http://127.0.0.1:${apiPort}`, `127.0.0.1:${xdsPort}`);
+    fleet.csdsUri = `127.0.0.1:${csdsPort}`;
+    return fleet;
   }
 
   async stop(): Promise<void> {
@@ -72,7 +144,7 @@ export class Fleet extends RunningFleet {
   }
 }
 
-type FleetPorts = Record<'api' | 'xds' | 'xdsHttp' | 'webhook' | 'metrics' | 'agent', number>;
+type FleetPorts = Record<'api' | 'xds' | 'xdsHttp' | 'csds' | 'webhook' | 'metrics' | 'agent', number>;
 
 /**
  * `npm start`'s one process (dist/apps/fleet) with no server configured: PGlite, the in-process
@@ -87,11 +159,16 @@ export class EmbeddedFleet extends RunningFleet {
     super(`http://127.0.0.1:${ports.api}`, `127.0.0.1:${ports.xds}`);
   }
 
-  static async start(dataDir: string): Promise<EmbeddedFleet> {
+  static start(dataDir: string): Promise<EmbeddedFleet> {
+    return retryOnPortClash(() => EmbeddedFleet.launchNew(dataDir));
+  }
+
+  private static async launchNew(dataDir: string): Promise<EmbeddedFleet> {
     const ports: FleetPorts = {
       api: await freePort(),
       xds: await freePort(),
       xdsHttp: await freePort(),
+      csds: await freePort(),
       webhook: await freePort(),
       metrics: await freePort(),
       agent: await freePort(),
@@ -111,9 +188,11 @@ export class EmbeddedFleet extends RunningFleet {
       HTTP_HOST: '127.0.0.1',
       ...Object.fromEntries(Object.entries(API_AUTH).map(([name, value]) => [`API_GATEWAY_${name}`, value])),
       API_GATEWAY_HTTP_PORT: String(ports.api),
+      API_GATEWAY_XDS_ADVERTISED_ADDRESS: `127.0.0.1:${ports.xds}`,
       XDS_SERVER_HTTP_PORT: String(ports.xdsHttp),
       XDS_SERVER_XDS_PORT: String(ports.xds),
       XDS_SERVER_XDS_HOST: '127.0.0.1',
+      XDS_SERVER_XDS_CSDS_PORT: String(ports.csds),
       WEBHOOK_SERVICE_HTTP_PORT: String(ports.webhook),
       METRICS_SERVICE_HTTP_PORT: String(ports.metrics),
       NODE_AGENT_HTTP_PORT: String(ports.agent),

@@ -56,6 +56,21 @@ export class ApiConfig extends CommonConfig {
   @Min(10)
   OUTBOX_POLL_INTERVAL_MS = 500;
 
+  /**
+   * Signs proxy tokens (xds-server must have the same). Empty: a key made once and kept in the
+   * database, which every replica reads.
+   */
+  @IsString()
+  PROXY_TOKEN_SECRET = '';
+
+  /** host:port of xds-server as proxies reach it, written into the bootstraps the API hands out. */
+  @IsString()
+  XDS_ADVERTISED_ADDRESS = '127.0.0.1:18000';
+
+  /** host:port of metrics-service's StreamMetrics sink, for the bootstraps' stats sink. */
+  @IsString()
+  METRICS_ADVERTISED_ADDRESS = '127.0.0.1:18001';
+
   /** Token requests allowed per account (email or API key) per minute; more get 429. */
   @IsInt()
   @Min(1)

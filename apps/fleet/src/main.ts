@@ -49,14 +49,19 @@ async function main(): Promise<void> {
   console.log(await banner(config));
 }
 
-/** What runs where: every app's HTTP address, the xDS port, and which backing services are in use. */
+/** What runs where: every app's HTTP address, the gRPC ports, and which backing services are in use. */
 async function banner(config: FleetConfig): Promise<string> {
   const lines = await Promise.all(
     started.map(async ({ name, app }) => `${name.padEnd(16)} ${await app.getUrl()}`),
   );
-  const xds = started.find((s) => s.name === 'xds-server')?.config as { XDS_HOST: string; XDS_PORT: number };
+  const configOf = (name: string) => started.find((s) => s.name === name)?.config as Record<string, unknown>;
+  const [xds, metrics] = [configOf('xds-server'), configOf('metrics-service')];
+  const at = (label: string, host: unknown, port: unknown) =>
+    `${label.padEnd(16)} ${String(host)}:${String(port)}`;
   lines.push(
-    `${'xDS (ADS gRPC)'.padEnd(16)} ${xds.XDS_HOST}:${xds.XDS_PORT}`,
+    at('xDS gRPC', xds['XDS_HOST'], xds['XDS_PORT']),
+    at('CSDS', xds['XDS_CSDS_HOST'], xds['XDS_CSDS_PORT']),
+    at('StreamMetrics', metrics['METRICS_GRPC_HOST'], metrics['METRICS_GRPC_PORT']),
     ...describeBackingServices(config),
   );
   return ['', 'Envoy Fleet is running:', ...lines.map((line) => `  ${line}`), ''].join('\n');

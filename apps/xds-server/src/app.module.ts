@@ -6,9 +6,13 @@ import { SnapshotCache } from '@envoy-fleet/xds';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigUpdatedHandler } from './config-events/config-updated.handler';
 import { ProxyRemovedHandler } from './config-events/proxy-removed.handler';
+import { ProxyTokenRotatedHandler } from './config-events/proxy-token-rotated.handler';
+import { ProxyAuthenticator } from './auth/proxy-authenticator';
 import { XdsGrpcServer } from './grpc/xds-grpc.server';
+import { CsdsGrpcServer } from './csds/csds-grpc.server';
 import { ProxyStatusRecorder } from './proxy-status/proxy-status.recorder';
 import { XdsCallbacksService } from './proxy-status/xds-callbacks.service';
+import { ConfigPushesService } from './snapshots/config-pushes.service';
 import { ConnectedProxiesService } from './snapshots/connected-proxies.service';
 import { TenantSnapshotsService } from './snapshots/tenant-snapshots.service';
 import { XdsConfig } from './xds-config';
@@ -40,11 +44,15 @@ export class AppModule {
         { provide: SnapshotCache, useValue: new SnapshotCache() },
         TenantSnapshotsService,
         ConnectedProxiesService,
+        ConfigPushesService,
         ProxyStatusRecorder,
         XdsCallbacksService,
         ConfigUpdatedHandler,
         ProxyRemovedHandler,
+        ProxyTokenRotatedHandler,
+        ProxyAuthenticator,
         XdsGrpcServer,
+        CsdsGrpcServer,
       ],
     };
   }

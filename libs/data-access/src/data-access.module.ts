@@ -4,6 +4,7 @@ import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { ClusterRepository } from './repositories/cluster.repository';
 import { ConfigVersionRepository } from './repositories/config-version.repository';
+import { FleetKeyRepository } from './repositories/fleet-key.repository';
 import { ListenerRepository } from './repositories/listener.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { ProxyStatusRepository } from './repositories/proxy-status.repository';
@@ -27,6 +28,7 @@ const repositories = [
   ProxyStatusRepository,
   AuditRepository,
   OutboxRepository,
+  FleetKeyRepository,
   TenantConfigReader,
 ];
 

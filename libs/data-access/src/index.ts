@@ -13,6 +13,7 @@ export {
 } from './repositories/audit.repository';
 export { ClusterRepository } from './repositories/cluster.repository';
 export { ConfigVersionRepository, type ConfigVersionRecord } from './repositories/config-version.repository';
+export { FleetKeyRepository, proxyTokenKey } from './repositories/fleet-key.repository';
 export { ListenerRepository } from './repositories/listener.repository';
 export { OutboxRepository, type OutboxMessage } from './repositories/outbox.repository';
 export { ProxyStatusRepository, type ProxyTypeStatusUpdate } from './repositories/proxy-status.repository';

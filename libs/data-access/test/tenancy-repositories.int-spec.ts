@@ -92,26 +92,51 @@ describe(UserRepository.name, () => {
         state: 'PENDING',
         sentVersion: '1',
         ackedVersion: '',
+        sentResources: { backend: 'h1' },
+        ackedResources: {},
       });
       await statuses.upsert(tx, tenantA, proxy.id, {
         type: 'cluster',
         state: 'NACKED',
         sentVersion: '2',
         ackedVersion: '1',
+        sentResources: { backend: 'h2' },
+        ackedResources: { backend: 'h1' },
         errorDetail: 'bad',
+        rejection: { configVersion: 7, objects: [{ kind: 'cluster', name: 'backend' }] },
       });
       await statuses.upsert(tx, tenantA, proxy.id, {
         type: 'listener',
         state: 'ACKED',
         sentVersion: '2',
         ackedVersion: '2',
+        sentResources: { web: 'h3' },
+        ackedResources: { web: 'h3' },
       });
     });
     const list = await database.forTenant(tenantA, (tx) => statuses.listForProxy(tx, proxy.id));
     expect(list.map(({ updatedAt: _u, ...rest }) => rest)).toEqual([
-      { type: 'listener', state: 'ACKED', sentVersion: '2', ackedVersion: '2' },
-      { type: 'cluster', state: 'NACKED', sentVersion: '2', ackedVersion: '1', errorDetail: 'bad' },
+      {
+        type: 'listener',
+        state: 'ACKED',
+        sentVersion: '2',
+        ackedVersion: '2',
+        sentResources: { web: 'h3' },
+        ackedResources: { web: 'h3' },
+      },
+      {
+        type: 'cluster',
+        state: 'NACKED',
+        sentVersion: '2',
+        ackedVersion: '1',
+        sentResources: { backend: 'h2' },
+        ackedResources: { backend: 'h1' },
+        errorDetail: 'bad',
+        rejection: { configVersion: 7, objects: [{ kind: 'cluster', name: 'backend' }] },
+      },
     ]);
+    const byProxy = await database.forTenant(tenantA, (tx) => statuses.listForTenant(tx, tenantA));
+    expect(byProxy.get(proxy.id)?.map((s) => s.type)).toEqual(['listener', 'cluster']);
     expect(await database.forTenant(tenantB, (tx) => statuses.listForProxy(tx, proxy.id))).toEqual([]);
   });
 

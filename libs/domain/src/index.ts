@@ -3,3 +3,4 @@ export * from './errors';
 export * from './proxy';
 export * from './route-rules';
 export * from './tenancy';
+export * from './proxy-token';

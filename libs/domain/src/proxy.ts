@@ -1,3 +1,5 @@
+import type { ConfigKind } from './config-model';
+
 /** An Envoy (or proxyless gRPC client) registered to a tenant, known on the wire by `nodeId`. */
 export interface Proxy {
   id: string;
@@ -15,6 +17,27 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export const SYNC_STATES = ['PENDING', 'ACKED', 'NACKED'] as const;
 export type SyncState = (typeof SYNC_STATES)[number];
 
+/** An object of the API, as a rejected resource is traced back to it. */
+export interface ConfigObjectRef {
+  kind: ConfigKind;
+  name: string;
+}
+
+/** The API objects behind resources a proxy rejected, and the config version they came from. */
+export interface ConfigRejection {
+  configVersion: number;
+  objects: ConfigObjectRef[];
+}
+
+/** Which API object kind each xDS resource type is rendered from (endpoints come from clusters). */
+export const KIND_OF_RESOURCE_TYPE: Record<ResourceType, ConfigKind> = {
+  cluster: 'cluster',
+  endpoint: 'cluster',
+  listener: 'listener',
+  route: 'route-configuration',
+  secret: 'secret',
+};
+
 export interface ProxyTypeStatus {
   type: ResourceType;
   state: SyncState;
@@ -24,5 +47,10 @@ export interface ProxyTypeStatus {
   ackedVersion: string;
   /** The proxy's error text when state is NACKED. */
   errorDetail?: string;
+  /** Resource name -> content hash, as last sent and as last accepted. */
+  sentResources: Record<string, string>;
+  ackedResources: Record<string, string>;
+  /** When state is NACKED: what in the API the rejected resources came from. */
+  rejection?: ConfigRejection;
   updatedAt: Date;
 }

@@ -11,6 +11,7 @@ export * as router from './api/router';
 export * as upstreamHttp from './api/upstream-http';
 export * as discovery from './api/discovery';
 export * as csds from './api/csds';
+export * as metrics from './api/metrics';
 export * as services from './api/services';
 export * as protobuf from './api/protobuf';
 export * as rpc from './api/rpc';

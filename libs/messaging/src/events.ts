@@ -1,4 +1,4 @@
-import type { ConfigKind, ResourceType, SyncState } from '@envoy-fleet/domain';
+import type { ConfigKind, ConfigRejection, ResourceType, SyncState } from '@envoy-fleet/domain';
 
 /** One API object changed by a config write. */
 export interface ConfigChange {
@@ -25,6 +25,19 @@ export interface ProxyStatusEvent {
   state: SyncState;
   version: string;
   errorDetail?: string;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.config.rejected.<tenant>`: a proxy NACKed config, traced to the API objects behind it. */
+export interface ConfigRejectedEvent {
+  tenantId: string;
+  proxyId: string;
+  nodeId: string;
+  type: ResourceType;
+  /** The rejected xDS version. */
+  version: string;
+  rejection: ConfigRejection;
+  errorDetail: string;
   occurredAt: string;
 }
 

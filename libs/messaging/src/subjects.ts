@@ -9,15 +9,20 @@ export const FLEET_STREAM_SUBJECTS = ['fleet.>'];
 
 export const Subjects = {
   configUpdated: (tenantId: string) => `fleet.config.updated.${tenantId}`,
+  /** A proxy rejected (NACKed) config; the payload names the API objects behind it. */
+  configRejected: (tenantId: string) => `fleet.config.rejected.${tenantId}`,
   proxyStatus: (tenantId: string) => `fleet.proxy.status.${tenantId}`,
   proxyRegistered: (tenantId: string) => `fleet.proxy.registered.${tenantId}`,
   proxyRemoved: (tenantId: string) => `fleet.proxy.removed.${tenantId}`,
+  /** A proxy's tokens were rotated: streams opened with an older one must end. */
+  proxyTokenRotated: (tenantId: string) => `fleet.proxy.token-rotated.${tenantId}`,
   tenantCreated: (tenantId: string) => `fleet.tenant.created.${tenantId}`,
   apiKeyChanged: (tenantId: string) => `fleet.apikey.changed.${tenantId}`,
   /** Every tenant's events of one kind, for consumers. */
   allConfigUpdated: 'fleet.config.updated.*',
   allProxyStatus: 'fleet.proxy.status.*',
   allProxyRemoved: 'fleet.proxy.removed.*',
+  allProxyTokenRotated: 'fleet.proxy.token-rotated.*',
 } as const;
 
 /** The tenant id at the end of a fleet subject. */

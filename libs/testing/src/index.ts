@@ -1,2 +1,3 @@
 export * from './database';
 export * from './xds-clients';
+export * from './xds-raw-streams';

@@ -1,5 +1,5 @@
-// Real xDS clients and a real backend for tests: grpc-js-xds, Debian's python3-grpcio (C-core)
-// and a raw ADS stream. Nothing here is a mock: each speaks the wire protocol for real.
+// Real xDS clients and a real backend for tests: grpc-js-xds and Debian's python3-grpcio (C-core);
+// raw xDS streams are in xds-raw-streams.ts. Nothing here is a mock: each speaks the wire protocol for real.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
-import { core, discovery } from '@envoy-fleet/envoy-api';
 import type { LbPolicy, TenantConfig } from '@envoy-fleet/domain';
 
 /** The one method every test backend serves: answers any bytes with its own name. */
@@ -253,76 +252,6 @@ export class PythonXdsClient {
         resolve(line);
       });
     });
-  }
-}
-
-/** A DiscoveryRequest with any field left out, and a node given by only some of its fields. */
-export type AdsRequestInit = Partial<Omit<discovery.DiscoveryRequest, 'node'>> & {
-  node?: Partial<core.Node>;
-};
-
-/** A plain ADS stream on the generated client, for what no real client asks for (e.g. SDS). */
-export class RawAdsStream {
-  private readonly responses: discovery.DiscoveryResponse[] = [];
-  private readonly waiters: ((response: discovery.DiscoveryResponse) => void)[] = [];
-  private readonly client: discovery.AggregatedDiscoveryServiceClient;
-  private readonly call: grpc.ClientDuplexStream<discovery.DiscoveryRequest, discovery.DiscoveryResponse>;
-  /** The status the server ended the stream with, once it did. */
-  endStatus?: grpc.StatusObject;
-
-  constructor(serverUri: string, metadata = new grpc.Metadata()) {
-    this.client = new discovery.AggregatedDiscoveryServiceClient(
-      serverUri,
-      grpc.credentials.createInsecure(),
-    );
-    this.call = this.client.streamAggregatedResources(metadata);
-    this.call.on('data', (response: discovery.DiscoveryResponse) => {
-      const waiter = this.waiters.shift();
-      if (waiter) waiter(response);
-      else this.responses.push(response);
-    });
-    this.call.on('status', (status: grpc.StatusObject) => (this.endStatus = status));
-    this.call.on('error', () => undefined); // surfaced through endStatus
-  }
-
-  /** Sends a request; unset fields (also in `node`) take their proto defaults. */
-  send(request: AdsRequestInit): void {
-    const node = request.node && core.Node.fromPartial(request.node);
-    this.call.write(discovery.DiscoveryRequest.fromPartial({ ...request, node }));
-  }
-
-  /** The next response, or an error after `timeoutMs`. */
-  next(timeoutMs = 10_000): Promise<discovery.DiscoveryResponse> {
-    const buffered = this.responses.shift();
-    if (buffered) return Promise.resolve(buffered);
-    return new Promise((resolve, reject) => {
-      const waiter = (response: discovery.DiscoveryResponse) => {
-        clearTimeout(timer);
-        resolve(response);
-      };
-      // A waiter that timed out must leave the queue, or it would swallow the next response.
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(
-          new Error(`no ADS response within ${timeoutMs} ms (status ${JSON.stringify(this.endStatus)})`),
-        );
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-
-  /** Waits for the server to end the stream and returns its status. */
-  async ended(timeoutMs = 10_000): Promise<grpc.StatusObject> {
-    return pollUntil(
-      async () => this.endStatus,
-      (status) => status !== undefined,
-      { timeoutMs },
-    ) as Promise<grpc.StatusObject>;
-  }
-
-  close(): void {
-    this.call.cancel();
-    this.client.close();
   }
 }
 

@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { bindLoopback, shutdown, startTestBackend, weightedBackendsConfig } from '@envoy-fleet/testing';
 import type { ResourceType } from '@envoy-fleet/domain';
-import { addAdsService, renderTenantConfig, Snapshot, SnapshotCache, type XdsCallbacks } from '../src';
+import { addXdsServices, renderTenantConfig, Snapshot, SnapshotCache, type XdsCallbacks } from '../src';
 
 /** What the callbacks heard, in order. */
 export interface HeardEvents {
@@ -15,7 +15,7 @@ export async function startAdsServer(extraCallbacks: XdsCallbacks = {}) {
   const cache = new SnapshotCache();
   const heard: HeardEvents = { acks: [], nacks: [] };
   const server = new grpc.Server();
-  addAdsService(server, {
+  const services = addXdsServices(server, {
     watcher: cache,
     callbacks: {
       onAck: (stream, type, version) => heard.acks.push({ nodeId: stream.node?.id ?? '', type, version }),
@@ -25,7 +25,7 @@ export async function startAdsServer(extraCallbacks: XdsCallbacks = {}) {
     },
   });
   const port = await bindLoopback(server);
-  return { cache, heard, server, uri: `127.0.0.1:${port}` };
+  return { cache, heard, server, services, uri: `127.0.0.1:${port}` };
 }
 
 /** An ADS server, backends `a` and `b`, and a way to set one node's weights between them. */

@@ -1,20 +1,30 @@
 import { ProxyRecord } from '@envoy-fleet/data-access';
 import { DomainError, Principal, WRITER_ROLES } from '@envoy-fleet/domain';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { BootstrapQueryDto } from './dto/bootstrap-query.dto';
 import { CreateProxyDto } from './dto/proxy.dto';
-import { ProxiesService, ProxyView } from './proxies.service';
+import { ListProxiesQueryDto } from './dto/list-proxies-query.dto';
+import { ProxiesService, ProxyConfigView, ProxyView } from './proxies.service';
+import { ProxyTokensService } from './proxy-tokens.service';
 
 /** `/v1/proxies`: the Envoys (and proxyless gRPC clients) of the caller's tenant, with their sync status. */
 @Controller('v1/proxies')
 @Authenticated()
 export class ProxiesController {
-  constructor(private readonly proxies: ProxiesService) {}
+  constructor(
+    private readonly proxies: ProxiesService,
+    private readonly tokens: ProxyTokensService,
+  ) {}
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: ProxyRecord[] }> {
-    return { items: await this.proxies.list(principal) };
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListProxiesQueryDto,
+  ): Promise<{ items: ProxyRecord[] }> {
+    return { items: await this.proxies.list(principal, query.sync) };
   }
 
   @Get(':id')
@@ -26,6 +36,41 @@ export class ProxiesController {
   @Roles(...WRITER_ROLES)
   register(@CurrentPrincipal() principal: Principal, @Body() dto: CreateProxyDto): Promise<ProxyRecord> {
     return this.proxies.register(principal, dto.nodeId, checkLabels(dto.labels ?? {}));
+  }
+
+  /** What the proxy was sent and acknowledged, resource by resource, with any rejection traced to the API. */
+  @Get(':id/config')
+  config(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<ProxyConfigView> {
+    return this.proxies.config(principal, id);
+  }
+
+  /** A ready bootstrap with a token in it; it is a credential, so writers only. */
+  @Get(':id/bootstrap')
+  @Roles(...WRITER_ROLES)
+  async bootstrap(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: BootstrapQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const rendered = await this.tokens.bootstrap(await this.proxies.record(principal, id), query);
+    void reply.header('content-type', rendered.contentType).header('cache-control', 'no-store');
+    return rendered.body;
+  }
+
+  /** Revokes the proxy's tokens (its streams end) and answers a new one. */
+  @Post(':id/token')
+  @Roles(...WRITER_ROLES)
+  @HttpCode(200)
+  async rotateToken(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<{ token: string; tokenGeneration: number }> {
+    const proxy = await this.proxies.rotateToken(principal, id);
+    return { token: await this.tokens.issue(proxy), tokenGeneration: proxy.tokenGeneration };
   }
 
   @Delete(':id')

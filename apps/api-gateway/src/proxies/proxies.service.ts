@@ -1,12 +1,24 @@
 import { Database, ProxyRecord, ProxyRepository, ProxyStatusRepository } from '@envoy-fleet/data-access';
-import { Principal, ProxyTypeStatus } from '@envoy-fleet/domain';
+import { KIND_OF_RESOURCE_TYPE, Principal, ProxyTypeStatus } from '@envoy-fleet/domain';
 import { ProxyRegistryEvent, Subjects } from '@envoy-fleet/messaging';
 import { Injectable } from '@nestjs/common';
 import { ConfigChangeService } from '../config-changes/config-change.service';
+import { ProxySync, ResourceSync, resourcesOf, summaryOf, syncOf } from './proxy-sync';
 
-/** A proxy with what it did with each resource type it was sent. */
+type StatusSummary = ReturnType<typeof summaryOf>;
+
+/** A proxy with where it stands, and what it did with each resource type it was sent. */
 export interface ProxyView extends ProxyRecord {
-  status: ProxyTypeStatus[];
+  sync: ProxySync;
+  status: StatusSummary[];
+}
+
+/** What a proxy was sent and what it acknowledged, resource by resource. */
+export interface ProxyConfigView {
+  proxyId: string;
+  nodeId: string;
+  sync: ProxySync;
+  types: (StatusSummary & { kind: string; resources: ResourceSync[] })[];
 }
 
 /** Proxies registered to the caller's tenant. */
@@ -19,14 +31,39 @@ export class ProxiesService {
     private readonly changes: ConfigChangeService,
   ) {}
 
-  list(principal: Principal): Promise<ProxyRecord[]> {
-    return this.db.forTenant(principal.tenantId, (tx) => this.proxies.list(tx, principal.tenantId));
+  /** The tenant's proxies with their sync state, only those in `sync` when given. */
+  list(principal: Principal, sync?: ProxySync): Promise<(ProxyRecord & { sync: ProxySync })[]> {
+    return this.db.forTenant(principal.tenantId, async (tx) => {
+      const proxies = await this.proxies.list(tx, principal.tenantId);
+      const statuses = await this.statuses.listForTenant(tx, principal.tenantId);
+      return proxies
+        .map((proxy) => ({ ...proxy, sync: syncOf(proxy, statuses.get(proxy.id) ?? []) }))
+        .filter((proxy) => sync === undefined || proxy.sync === sync);
+    });
   }
 
   get(principal: Principal, id: string): Promise<ProxyView> {
     return this.db.forTenant(principal.tenantId, async (tx) => {
       const proxy = await this.proxies.get(tx, principal.tenantId, id);
-      return { ...proxy, status: await this.statuses.listForProxy(tx, id) };
+      const statuses = await this.statuses.listForProxy(tx, id);
+      return { ...proxy, sync: syncOf(proxy, statuses), status: statuses.map(summaryOf) };
+    });
+  }
+
+  config(principal: Principal, id: string): Promise<ProxyConfigView> {
+    return this.db.forTenant(principal.tenantId, async (tx) => {
+      const proxy = await this.proxies.get(tx, principal.tenantId, id);
+      const statuses: ProxyTypeStatus[] = await this.statuses.listForProxy(tx, id);
+      return {
+        proxyId: proxy.id,
+        nodeId: proxy.nodeId,
+        sync: syncOf(proxy, statuses),
+        types: statuses.map((status) => ({
+          ...summaryOf(status),
+          kind: KIND_OF_RESOURCE_TYPE[status.type],
+          resources: resourcesOf(status),
+        })),
+      };
     });
   }
 
@@ -43,21 +80,35 @@ export class ProxiesService {
     );
   }
 
+  /** The proxy, for issuing its bootstrap (NOT_FOUND outside the caller's tenant). */
+  record(principal: Principal, id: string): Promise<ProxyRecord> {
+    return this.db.forTenant(principal.tenantId, (tx) => this.proxies.get(tx, principal.tenantId, id));
+  }
+
+  /** Revokes every token of the proxy; its open streams are ended by xds-server. */
+  rotateToken(principal: Principal, id: string): Promise<ProxyRecord> {
+    return this.record(principal, id).then((before) => {
+      const change = { kind: 'proxy', name: before.nodeId, action: 'updated' } as const;
+      return this.changes.record(
+        principal,
+        change,
+        Subjects.proxyTokenRotated(principal.tenantId),
+        async (tx) => {
+          const after = await this.proxies.rotateToken(tx, principal.tenantId, id);
+          return { result: after, before, after, event: this.event(principal, after) };
+        },
+      );
+    });
+  }
+
   remove(principal: Principal, id: string): Promise<void> {
-    return this.db
-      .forTenant(principal.tenantId, (tx) => this.proxies.get(tx, principal.tenantId, id))
-      .then((proxy) => {
-        const change = { kind: 'proxy', name: proxy.nodeId, action: 'deleted' } as const;
-        return this.changes.record(
-          principal,
-          change,
-          Subjects.proxyRemoved(principal.tenantId),
-          async (tx) => {
-            await this.proxies.delete(tx, principal.tenantId, id);
-            return { result: undefined, before: proxy, after: null, event: this.event(principal, proxy) };
-          },
-        );
+    return this.record(principal, id).then((proxy) => {
+      const change = { kind: 'proxy', name: proxy.nodeId, action: 'deleted' } as const;
+      return this.changes.record(principal, change, Subjects.proxyRemoved(principal.tenantId), async (tx) => {
+        await this.proxies.delete(tx, principal.tenantId, id);
+        return { result: undefined, before: proxy, after: null, event: this.event(principal, proxy) };
       });
+    });
   }
 
   private event(principal: Principal, proxy: ProxyRecord): ProxyRegistryEvent {

@@ -1,9 +1,9 @@
 import { ConfigUpdatedEvent, EVENT_BUS, EventBus, SubjectHandler, Subjects } from '@envoy-fleet/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConnectedProxiesService } from '../snapshots/connected-proxies.service';
+import { ConfigPushesService } from '../snapshots/config-pushes.service';
 
 /**
- * Consumes `fleet.config.updated.*` and pushes the tenant's new snapshot. Every replica needs every
+ * Consumes `fleet.config.updated.*` and schedules a push of the tenant's new snapshot. Every replica needs every
  * event, and a replica that starts reads the database anyway, so it takes only events newer than itself.
  */
 @Injectable()
@@ -13,13 +13,13 @@ export class ConfigUpdatedHandler extends SubjectHandler<ConfigUpdatedEvent> {
 
   constructor(
     @Inject(EVENT_BUS) bus: EventBus,
-    private readonly connected: ConnectedProxiesService,
+    private readonly pushes: ConfigPushesService,
   ) {
     super(bus);
   }
 
   async handle(event: ConfigUpdatedEvent): Promise<void> {
     this.logger.debug(`tenant ${event.tenantId} config version ${event.version}`);
-    await this.connected.refreshTenant(event.tenantId);
+    this.pushes.changed(event.tenantId);
   }
 }

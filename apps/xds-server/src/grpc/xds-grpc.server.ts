@@ -1,9 +1,10 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { AdsService, addAdsService, SnapshotCache } from '@envoy-fleet/xds';
+import { Server } from '@grpc/grpc-js';
+import { addXdsServices, bindServer, SnapshotCache, XdsServices } from '@envoy-fleet/xds';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { XdsCallbacksService } from '../proxy-status/xds-callbacks.service';
 import { ProxyStatusRecorder } from '../proxy-status/proxy-status.recorder';
 import { XdsConfig } from '../xds-config';
+import { serverCredentials } from './server-credentials';
 
 const SHUTDOWN_GRACE_MS = 2000;
 
@@ -11,12 +12,8 @@ const SHUTDOWN_GRACE_MS = 2000;
 @Injectable()
 export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(XdsGrpcServer.name);
-  private readonly server = new Server({
-    // Envoy keeps ADS streams open for hours; keepalives find dead peers.
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
-  });
-  private ads?: AdsService;
+  private readonly server: Server;
+  private xds?: XdsServices;
   /** The bound port (differs from XDS_PORT when that is 0). */
   port = 0;
 
@@ -25,27 +22,41 @@ export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutd
     private readonly cache: SnapshotCache,
     private readonly callbacks: XdsCallbacksService,
     private readonly recorder: ProxyStatusRecorder,
-  ) {}
+  ) {
+    this.server = new Server({
+      // Envoy keeps ADS streams open for hours; keepalives find dead peers.
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      ...(config.XDS_MAX_CONNECTION_AGE_MS > 0
+        ? {
+            'grpc.max_connection_age_ms': config.XDS_MAX_CONNECTION_AGE_MS,
+            'grpc.max_connection_age_grace_ms': config.XDS_MAX_CONNECTION_AGE_GRACE_MS,
+          }
+        : {}),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.ads = addAdsService(this.server, {
+    // ADS and the per-type services (LDS/RDS/CDS/EDS/SDS), each in SotW and Delta.
+    this.xds = addXdsServices(this.server, {
       watcher: this.cache,
       callbacks: this.callbacks,
       log: (errorId, error) =>
         this.logger.error(`internal error ${errorId}`, error instanceof Error ? error.stack : String(error)),
     });
-    const address = `${this.config.XDS_HOST}:${this.config.XDS_PORT}`;
-    this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      ),
-    );
-    this.logger.log(`ADS listening on ${this.config.XDS_HOST}:${this.port}`);
+    const { XDS_HOST: host, XDS_PORT: port } = this.config;
+    this.port = await bindServer(this.server, host, port, serverCredentials(this.config));
+    const transport = this.config.XDS_TLS_CLIENT_CA_FILE
+      ? 'mutual TLS'
+      : this.config.XDS_TLS_CERT_FILE
+        ? 'TLS'
+        : 'plaintext';
+    this.logger.log(`ADS listening on ${this.config.XDS_HOST}:${this.port} (${transport})`);
   }
 
   /** Ends the open streams of a proxy that may no longer be served; returns how many. */
   endStreamsOf(nodeId: string, error: unknown): number {
-    return this.ads?.endStreamsOf(nodeId, error) ?? 0;
+    return this.xds?.endStreamsOf(nodeId, error) ?? 0;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,8 +5,8 @@ import {
   ProxyRepository,
   ProxyStatusRepository,
 } from '@envoy-fleet/data-access';
-import { ProxyTypeStatus, ResourceType, SyncState } from '@envoy-fleet/domain';
-import { OutboxRelayService, ProxyStatusEvent, Subjects } from '@envoy-fleet/messaging';
+import { ConfigRejection, ProxyTypeStatus, ResourceType, SyncState } from '@envoy-fleet/domain';
+import { ConfigRejectedEvent, OutboxRelayService, ProxyStatusEvent, Subjects } from '@envoy-fleet/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 
@@ -19,12 +19,16 @@ export interface StatusChange {
   state: SyncState;
   sentVersion: string;
   ackedVersion: string;
+  sentResources: Record<string, string>;
+  ackedResources: Record<string, string>;
   errorDetail?: string;
+  /** For a NACK: the API objects behind the rejected resources. */
+  rejection?: ConfigRejection;
 }
 
 /**
- * Records per-proxy, per-type sync state and publishes it as `fleet.proxy.status`, both in one
- * transaction. Writes for one proxy are applied in the order they happened.
+ * Records per-proxy, per-type sync state and publishes it as `fleet.proxy.status` (and a NACK as
+ * `fleet.config.rejected`), in one transaction. Writes for one proxy are applied in order.
  */
 @Injectable()
 export class ProxyStatusRecorder {
@@ -66,6 +70,25 @@ export class ProxyStatusRecorder {
           event as unknown as Json,
           randomUUID(),
         );
+        if (change.rejection) {
+          const rejected: ConfigRejectedEvent = {
+            tenantId,
+            proxyId,
+            nodeId,
+            type: change.type,
+            version: change.sentVersion,
+            rejection: change.rejection,
+            errorDetail: change.errorDetail ?? '',
+            occurredAt: event.occurredAt,
+          };
+          await this.outbox.add(
+            tx,
+            tenantId,
+            Subjects.configRejected(tenantId),
+            rejected as unknown as Json,
+            randomUUID(),
+          );
+        }
       });
       this.relay.kick();
     });

@@ -1,34 +1,52 @@
 import { ResourceType } from '@envoy-fleet/domain';
 import { StreamInfo, XdsCallbacks } from '@envoy-fleet/xds';
-import { Injectable } from '@nestjs/common';
+import type { core } from '@envoy-fleet/envoy-api';
+import { Injectable, Logger } from '@nestjs/common';
+import { ProxyAuthenticator } from '../auth/proxy-authenticator';
+import { StreamAdmissionRate } from '../grpc/stream-admission-rate';
+import { XdsConfig } from '../xds-config';
 import { ConnectedProxiesService } from '../snapshots/connected-proxies.service';
-import { ProxyStatusRecorder } from './proxy-status.recorder';
-
-type Acked = Map<ResourceType, string>;
+import { TenantSnapshotsService } from '../snapshots/tenant-snapshots.service';
+import { ProxyStatusRecorder, StatusChange } from './proxy-status.recorder';
+import { digestsOf, pick } from './resource-digests';
+import { StreamSync } from './stream-sync';
 
 /** Admits streams of registered proxies and turns responses, ACKs and NACKs into recorded status. */
 @Injectable()
 export class XdsCallbacksService implements XdsCallbacks {
-  /** The version each stream's proxy last accepted, per type (a NACK keeps it). */
-  private readonly acked = new Map<number, Acked>();
+  private readonly logger = new Logger('XdsAdmission');
+  private readonly admissionRate: StreamAdmissionRate;
+  /** What each stream's proxy was sent and accepted, per type (a NACK keeps the accepted). */
+  private readonly sync = new Map<number, StreamSync>();
   /** Streams being admitted, and whether they closed meanwhile. */
   private readonly admitting = new Map<number, { closed: boolean }>();
-  /** The node id each admitted stream holds a place for. */
-  private readonly admitted = new Map<number, string>();
+  /** The node each admitted stream holds a place for. */
+  private readonly admitted = new Map<number, core.Node>();
 
   constructor(
     private readonly connected: ConnectedProxiesService,
     private readonly recorder: ProxyStatusRecorder,
-  ) {}
+    private readonly auth: ProxyAuthenticator,
+    private readonly tenantSnapshots: TenantSnapshotsService,
+    config: XdsConfig,
+  ) {
+    this.admissionRate = new StreamAdmissionRate(config.XDS_MAX_NEW_STREAMS_PER_SECOND);
+  }
 
-  async onStreamNode(stream: StreamInfo, node: { id: string }): Promise<void> {
+  async onStreamNode(stream: StreamInfo, node: core.Node): Promise<void> {
     const admission = { closed: false };
     this.admitting.set(stream.streamId, admission);
     try {
-      const proxy = await this.connected.admit(node.id);
-      this.admitted.set(stream.streamId, node.id);
+      this.admissionRate.take();
+      const claims = await this.auth
+        .claimsOf(stream, node)
+        .catch((error: unknown) => this.refused(stream, node, error));
+      const proxy = await this.connected
+        .admit(node.id, (registered) => this.auth.check(claims, registered))
+        .catch((error: unknown) => this.refused(stream, node, error));
+      this.admitted.set(stream.streamId, node);
       const stored = await this.recorder.load(proxy.tenantId, proxy.id);
-      this.acked.set(stream.streamId, new Map(stored.map((s) => [s.type, s.ackedVersion])));
+      this.sync.set(stream.streamId, new StreamSync(stored));
       this.recorder.connected(proxy.tenantId, proxy.id, true);
     } finally {
       this.admitting.delete(stream.streamId);
@@ -37,17 +55,43 @@ export class XdsCallbacksService implements XdsCallbacks {
     }
   }
 
-  onResponse(stream: StreamInfo, type: ResourceType, version: string): void {
-    this.record(stream, type, 'PENDING', version);
+  /** Every admitted stream's node and what it was sent and accepted (for CSDS). */
+  streams(): { node: core.Node; sync: StreamSync }[] {
+    return [...this.admitted].flatMap(([streamId, node]) => {
+      const sync = this.sync.get(streamId);
+      return sync ? [{ node, sync }] : [];
+    });
   }
 
-  onAck(stream: StreamInfo, type: ResourceType, version: string): void {
-    this.acked.get(stream.streamId)?.set(type, version);
-    this.record(stream, type, 'ACKED', version);
+  /** Logs a refused stream (who, from where, why) and passes the refusal on. */
+  private refused(stream: StreamInfo, node: core.Node, error: unknown): never {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.warn(`refused a stream of node '${node.id}' from ${stream.peer}: ${reason}`);
+    throw error;
   }
 
-  onNack(stream: StreamInfo, type: ResourceType, version: string, errorDetail: string): void {
-    this.record(stream, type, 'NACKED', version, errorDetail);
+  onResponse(stream: StreamInfo, type: ResourceType, version: string, resourceNames: string[]): void {
+    const proxy = this.proxyOf(stream);
+    const sync = this.sync.get(stream.streamId);
+    if (!proxy || !sync) return;
+    // The response was just made from the node's current snapshot; check, in case it moved on.
+    const snapshot = this.connected.cache.getSnapshot(proxy.nodeId);
+    const current = snapshot?.resources(type).version === version ? snapshot : undefined;
+    const resources = current ? pick(digestsOf(current, type), resourceNames) : {};
+    const configVersion = current ? this.tenantSnapshots.configVersionOf(current) : 0;
+    this.record(stream, 'PENDING', sync.sent(type, version, resources, configVersion), type);
+  }
+
+  onAck(stream: StreamInfo, type: ResourceType): void {
+    const sync = this.sync.get(stream.streamId);
+    if (sync) this.record(stream, 'ACKED', sync.acked(type), type);
+  }
+
+  onNack(stream: StreamInfo, type: ResourceType, _version: string, errorDetail: string): void {
+    const sync = this.sync.get(stream.streamId);
+    if (!sync) return;
+    const state = sync.nacked(type, errorDetail);
+    this.record(stream, 'NACKED', state, type, { errorDetail, rejection: state.rejection });
   }
 
   onStreamClosed(stream: StreamInfo): void {
@@ -57,22 +101,31 @@ export class XdsCallbacksService implements XdsCallbacks {
   }
 
   private free(streamId: number): void {
-    this.acked.delete(streamId);
-    const nodeId = this.admitted.get(streamId);
-    if (nodeId === undefined) return;
+    this.sync.delete(streamId);
+    const node = this.admitted.get(streamId);
+    if (node === undefined) return;
     this.admitted.delete(streamId);
-    const proxy = this.connected.release(nodeId);
+    const proxy = this.connected.release(node.id);
     if (proxy) this.recorder.connected(proxy.tenantId, proxy.id, false);
+  }
+
+  private proxyOf(stream: StreamInfo) {
+    return stream.node ? this.connected.proxyOf(stream.node.id) : undefined;
   }
 
   private record(
     stream: StreamInfo,
+    state: StatusChange['state'],
+    sync: {
+      sentVersion: string;
+      ackedVersion: string;
+      sent: StatusChange['sentResources'];
+      acked: StatusChange['ackedResources'];
+    },
     type: ResourceType,
-    state: 'PENDING' | 'ACKED' | 'NACKED',
-    version: string,
-    errorDetail?: string,
+    nack: Pick<StatusChange, 'errorDetail' | 'rejection'> = {},
   ): void {
-    const proxy = stream.node ? this.connected.proxyOf(stream.node.id) : undefined;
+    const proxy = this.proxyOf(stream);
     if (!proxy) return;
     this.recorder.record({
       tenantId: proxy.tenantId,
@@ -80,9 +133,11 @@ export class XdsCallbacksService implements XdsCallbacks {
       nodeId: proxy.nodeId,
       type,
       state,
-      sentVersion: version,
-      ackedVersion: this.acked.get(stream.streamId)?.get(type) ?? '',
-      ...(errorDetail !== undefined ? { errorDetail } : {}),
+      sentVersion: sync.sentVersion,
+      ackedVersion: sync.ackedVersion,
+      sentResources: sync.sent,
+      ackedResources: sync.acked,
+      ...nack,
     });
   }
 }

@@ -23,12 +23,16 @@ export class ConnectedProxiesService {
     readonly cache: SnapshotCache,
   ) {}
 
-  /** Admits a stream for `nodeId`: PERMISSION_DENIED unless the node id is registered. */
-  async admit(nodeId: string): Promise<ProxyRecord> {
+  /**
+   * Admits a stream for `nodeId`: PERMISSION_DENIED unless the node id is registered; `check` may
+   * refuse the registered proxy (throw) before the stream counts.
+   */
+  async admit(nodeId: string, check: (proxy: ProxyRecord) => void = () => undefined): Promise<ProxyRecord> {
     if (!nodeId) throw new DomainError('INVALID_ARGUMENT', 'the first request must carry node.id');
     // The node's tenant is not known until it is looked up, so this one lookup spans tenants.
     const proxy = await this.db.asSystem((tx) => this.proxies.findByNodeId(tx, nodeId));
     if (!proxy) throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
+    check(proxy);
     const entry = this.streams.get(nodeId);
     if (entry) entry.count += 1;
     else {

@@ -12,6 +12,8 @@ export class TenantSnapshotsService {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly building = new Map<string, Promise<Snapshot | undefined>>();
   private readonly stale = new Set<string>();
+  /** The tenant config version each snapshot was built from, for tracing a NACK to it. */
+  private readonly configVersions = new WeakMap<Snapshot, number>();
 
   constructor(
     private readonly db: Database,
@@ -21,6 +23,11 @@ export class TenantSnapshotsService {
   /** The tenant's snapshot, built on first use. */
   async get(tenantId: string): Promise<Snapshot | undefined> {
     return this.snapshots.get(tenantId) ?? this.rebuild(tenantId);
+  }
+
+  /** The tenant config version `snapshot` was built from (0 if unknown). */
+  configVersionOf(snapshot: Snapshot): number {
+    return this.configVersions.get(snapshot) ?? 0;
   }
 
   /** Forgets a tenant nobody is connected for; its next proxy triggers a fresh build. */
@@ -51,6 +58,7 @@ export class TenantSnapshotsService {
     const config = await this.db.forTenant(tenantId, (tx) => this.reader.load(tx, tenantId));
     try {
       const snapshot = Snapshot.create(renderTenantConfig(config));
+      this.configVersions.set(snapshot, config.version);
       this.snapshots.set(tenantId, snapshot);
       return snapshot;
     } catch (error) {

@@ -8,6 +8,8 @@ const KIND = 'proxy';
 
 /** A proxy with its connection state, as the control plane last saw it. */
 export interface ProxyRecord extends Proxy {
+  /** Tokens issued before the last rotation carry a lower generation and are refused. */
+  tokenGeneration: number;
   connected: boolean;
   lastConnectedAt?: Date;
   lastDisconnectedAt?: Date;
@@ -20,6 +22,7 @@ function toProxy(row: Rows.Proxy): ProxyRecord {
     nodeId: row.nodeId,
     labels: row.labels as Record<string, string>,
     createdAt: row.createdAt,
+    tokenGeneration: row.tokenGeneration,
     connected: row.connected,
     ...(row.lastConnectedAt ? { lastConnectedAt: row.lastConnectedAt } : {}),
     ...(row.lastDisconnectedAt ? { lastDisconnectedAt: row.lastDisconnectedAt } : {}),
@@ -62,6 +65,12 @@ export class ProxyRepository {
   async setLabels(tx: Tx, id: string, labels: Record<string, string>): Promise<ProxyRecord> {
     await this.requireExists(tx, id);
     return toProxy(await tx.proxy.update({ where: { id }, data: { labels } }));
+  }
+
+  /** Revokes every token issued for the proxy so far; returns it with the new generation. */
+  async rotateToken(tx: Tx, tenantId: string, id: string): Promise<ProxyRecord> {
+    await this.get(tx, tenantId, id);
+    return toProxy(await tx.proxy.update({ where: { id }, data: { tokenGeneration: { increment: 1 } } }));
   }
 
   /** Records a stream opening (connected) or closing, stamping the matching time. */

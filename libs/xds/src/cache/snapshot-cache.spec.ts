@@ -91,6 +91,31 @@ describe(SnapshotCache.name, () => {
     expect(answers.map((a) => a.resourceNames)).toEqual([[]]);
   });
 
+  it('answers the open watches of a node, across its streams, clusters first, then endpoints, listeners, routes', () => {
+    const cache = new SnapshotCache();
+    const order: string[] = [];
+    const watch = (type: 'listener' | 'route' | 'cluster' | 'endpoint', names: string[]) =>
+      cache.createWatch(request({ type, wildcard: names.length === 0, resourceNames: names }), (r) =>
+        order.push(r.type),
+      );
+    watch('route', ['greeter-routes']);
+    watch('listener', []);
+    cache.createDeltaWatch(
+      {
+        nodeId: 'node-1',
+        type: 'endpoint',
+        wildcard: false,
+        subscribed: new Set(['backend-a']),
+        known: new Map(),
+        mustRespond: false,
+      },
+      (r) => order.push(`delta ${r.type}`),
+    );
+    watch('cluster', []);
+    cache.setSnapshot('node-1', base);
+    expect(order).toEqual(['cluster', 'delta endpoint', 'listener', 'route']);
+  });
+
   it('forgets a cancelled watch', () => {
     const cache = new SnapshotCache();
     const answers: WatchResponse[] = [];

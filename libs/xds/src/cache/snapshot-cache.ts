@@ -1,30 +1,55 @@
-import type { Snapshot } from './snapshot';
+import { WILDCARD_TYPES } from '../resource-types';
 import { answerWatch } from './answer';
-import type { CancelWatch, ConfigWatcher, WatchRequest, WatchResponse } from './watcher';
+import { answerDeltaWatch } from './delta-answer';
+import { pushRank } from './push-order';
+import type { Snapshot } from './snapshot';
+import type {
+  CancelWatch,
+  ConfigWatcher,
+  DeltaWatchRequest,
+  DeltaWatchResponse,
+  WatchRequest,
+  WatchResponse,
+} from './watcher';
 
+/** An open watch, SotW or Delta, with what answers it from a snapshot. */
 interface OpenWatch {
-  request: WatchRequest;
-  respond: (response: WatchResponse) => void;
+  nodeId: string;
+  /** The answer from this snapshot, ready to deliver, or undefined when there is nothing new. */
+  answer(snapshot: Snapshot, previous?: Snapshot): Answer | undefined;
 }
 
-/** Snapshots by node id; open watches are answered when their node's snapshot changes. */
+interface Answer {
+  rank: number;
+  deliver(): void;
+}
+
+/**
+ * Snapshots by node id; open watches are answered when their node's snapshot changes, across all
+ * of the node's streams in make-before-break order (see push-order.ts).
+ */
 export class SnapshotCache implements ConfigWatcher {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly watches = new Map<string, Set<OpenWatch>>();
 
   /** Sets a node's snapshot and answers every open watch that now has something to send. */
   setSnapshot(nodeId: string, snapshot: Snapshot): void {
+    const previous = this.snapshots.get(nodeId);
     this.snapshots.set(nodeId, snapshot);
     const open = this.watches.get(nodeId);
     if (!open) return;
+    const answers: Answer[] = [];
     for (const watch of [...open]) {
-      const response = answerWatch(snapshot, watch.request);
-      if (response) {
+      const answer = watch.answer(snapshot, previous);
+      if (answer) {
         open.delete(watch);
-        watch.respond(response);
+        answers.push(answer);
       }
     }
     if (open.size === 0 && this.watches.get(nodeId) === open) this.watches.delete(nodeId);
+    // Stable sort: equal ranks keep the order the watches were opened in.
+    answers.sort((a, b) => a.rank - b.rank);
+    for (const answer of answers) answer.deliver();
   }
 
   /** The node's current snapshot, if any. */
@@ -46,22 +71,63 @@ export class SnapshotCache implements ConfigWatcher {
   }
 
   createWatch(request: WatchRequest, respond: (response: WatchResponse) => void): CancelWatch {
-    const snapshot = this.snapshots.get(request.nodeId);
-    const response = snapshot && answerWatch(snapshot, request);
-    if (response) {
-      respond(response);
+    return this.open({
+      nodeId: request.nodeId,
+      answer: (snapshot, previous) => {
+        const response = answerWatch(snapshot, request, previous);
+        if (!response) return undefined;
+        return {
+          rank: pushRank(request.type, removesSotw(request, response)),
+          deliver: () => respond(response),
+        };
+      },
+    });
+  }
+
+  createDeltaWatch(request: DeltaWatchRequest, respond: (response: DeltaWatchResponse) => void): CancelWatch {
+    return this.open({
+      nodeId: request.nodeId,
+      answer: (snapshot) => {
+        const response = answerDeltaWatch(snapshot, request);
+        if (!response) return undefined;
+        return {
+          rank: pushRank(request.type, response.removed.length > 0),
+          deliver: () => respond(response),
+        };
+      },
+    });
+  }
+
+  private open(watch: OpenWatch): CancelWatch {
+    const snapshot = this.snapshots.get(watch.nodeId);
+    const answer = snapshot && watch.answer(snapshot);
+    if (answer) {
+      answer.deliver();
       return () => undefined;
     }
-    const watch: OpenWatch = { request, respond };
-    let open = this.watches.get(request.nodeId);
+    let open = this.watches.get(watch.nodeId);
     if (!open) {
       open = new Set();
-      this.watches.set(request.nodeId, open);
+      this.watches.set(watch.nodeId, open);
     }
     open.add(watch);
     return () => {
       open.delete(watch);
-      if (open.size === 0 && this.watches.get(request.nodeId) === open) this.watches.delete(request.nodeId);
+      if (open.size === 0 && this.watches.get(watch.nodeId) === open) this.watches.delete(watch.nodeId);
     };
   }
+}
+
+/**
+ * Whether a SotW answer deletes something: only LDS/CDS carry the full state, where "if a
+ * previously seen resource is not present in a new response, that indicates that the resource
+ * has been removed". One that also adds or changes resources counts as an update: what it adds
+ * may be needed by the listeners and routes that follow.
+ */
+function removesSotw(request: WatchRequest, response: WatchResponse): boolean {
+  if (!WILDCARD_TYPES.has(request.type)) return false;
+  const names = new Set(response.resourceNames);
+  const dropsOne = [...request.sentNames].some((name) => !names.has(name));
+  const addsOne = response.resourceNames.some((name) => !request.sentNames.has(name));
+  return dropsOne && !addsOne;
 }

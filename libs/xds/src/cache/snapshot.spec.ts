@@ -61,6 +61,13 @@ describe(Snapshot.name, () => {
     expect(moved.resources('listener').version).toBe(a.resources('listener').version);
   });
 
+  it('"It is an error for a server to send a single response that contains the same resource name twice": refuses duplicate names', () => {
+    const resources = renderTenantConfig(greeterConfig());
+    expect(() =>
+      Snapshot.create({ ...resources, cluster: [...resources.cluster, ...resources.cluster] }),
+    ).toThrow(DomainError);
+  });
+
   it('encodes a response body once and reuses it', () => {
     const snapshot = Snapshot.create(renderTenantConfig(greeterConfig()));
     const first = snapshot.responseBody('cluster', undefined);

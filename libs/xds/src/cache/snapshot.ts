@@ -10,6 +10,8 @@ import { findInconsistencies } from './consistency';
 export interface EncodedResource {
   name: string;
   any: protobuf.Any;
+  /** Content hash of the encoded resource: Delta's per-resource version. */
+  version: string;
 }
 
 /** One type's resources at one version. */
@@ -23,6 +25,7 @@ export interface SnapshotResources {
 /** An immutable, versioned set of resources for one node, consistent by construction. */
 export class Snapshot {
   private readonly bodies = new Map<string, Buffer>();
+  private readonly deltaResources = new Map<string, Buffer>();
 
   private constructor(private readonly types: ReadonlyMap<ResourceType, SnapshotResources>) {}
 
@@ -68,17 +71,64 @@ export class Snapshot {
         ? [...entry.byName.keys()]
         : [...new Set(names)].filter((n) => entry.byName.has(n)).sort();
     const key = `${type}\0${names === undefined ? '*' : selected.join('\0')}`;
+    const resources = () => selected.flatMap((name) => entry.byName.get(name)?.any ?? []);
+    return { body: this.body(key, entry.typeUrl, entry.version, resources), names: selected };
+  }
+
+  /**
+   * A bridging LDS/CDS response for make before break: these names from this snapshot plus
+   * `kept` from `previous`, which the proxy holds and this snapshot drops. Its version is neither
+   * snapshot's, so the final set follows once the proxy has acknowledged it.
+   */
+  bridgingBody(
+    type: ResourceType,
+    names: readonly string[],
+    previous: Snapshot,
+    kept: readonly string[],
+  ): { body: Buffer; names: string[]; version: string } {
+    const entry = this.resources(type);
+    const before = previous.resources(type);
+    const version = `${entry.version}+${before.version}`;
+    const all = [...names, ...kept].sort();
+    const resources = () =>
+      all.flatMap((name) => (entry.byName.get(name) ?? before.byName.get(name))?.any ?? []);
+    const key = `${type}\0${version}\0${all.join('\0')}`;
+    return { body: this.body(key, entry.typeUrl, version, resources), names: all, version };
+  }
+
+  private body(key: string, typeUrl: string, versionInfo: string, resources: () => protobuf.Any[]): Buffer {
     let body = this.bodies.get(key);
     if (!body) {
       const message = discovery.DiscoveryResponse.fromPartial({
-        versionInfo: entry.version,
-        typeUrl: entry.typeUrl,
-        resources: selected.flatMap((name) => entry.byName.get(name)?.any ?? []),
+        versionInfo,
+        typeUrl,
+        resources: resources(),
       });
       body = Buffer.from(discovery.DiscoveryResponse.encode(message).finish());
       this.bodies.set(key, body);
     }
-    return { body, names: selected };
+    return body;
+  }
+
+  /**
+   * The encoded Delta `Resource` (name, version, Any) for one resource, made once per snapshot
+   * and shared by every Delta stream; undefined when the snapshot has no such resource.
+   */
+  deltaResource(type: ResourceType, name: string): Buffer | undefined {
+    const resource = this.resources(type).byName.get(name);
+    if (!resource) return undefined;
+    const key = `${type}\0${name}`;
+    let bytes = this.deltaResources.get(key);
+    if (!bytes) {
+      const message = discovery.Resource.fromPartial({
+        name,
+        version: resource.version,
+        resource: resource.any,
+      });
+      bytes = Buffer.from(discovery.Resource.encode(message).finish());
+      this.deltaResources.set(key, bytes);
+    }
+    return bytes;
   }
 }
 
@@ -88,7 +138,8 @@ function encode<T>(
   encoder: { encode(m: T): { finish(): Uint8Array } },
   message: T,
 ): EncodedResource {
-  return { name, any: packAny(typeUrlOf(type), encoder, message) };
+  const any = packAny(typeUrlOf(type), encoder, message);
+  return { name, any, version: createHash('sha256').update(any.value).digest('hex').slice(0, 16) };
 }
 
 function versioned(type: ResourceType, list: EncodedResource[]): SnapshotResources {

@@ -22,6 +22,42 @@ export interface WatchResponse {
   body: Buffer;
 }
 
+/** Version a Delta client is known to hold for a name it was told does not exist. */
+export const KNOWN_ABSENT = '';
+
+/** What a Delta stream wants of one resource type, and what the proxy already holds. */
+export interface DeltaWatchRequest {
+  nodeId: string;
+  type: ResourceType;
+  /** Subscribed to "*": every resource of the type, besides `subscribed`. */
+  wildcard: boolean;
+  /** Names subscribed explicitly. */
+  subscribed: ReadonlySet<string>;
+  /**
+   * Name -> version the proxy holds (`KNOWN_ABSENT` once told the name does not exist); a
+   * resource whose version differs is sent, a held one that is gone is removed.
+   */
+  known: ReadonlyMap<string, string>;
+  /** Answer even with nothing to send (a first wildcard request waits for an answer). */
+  mustRespond: boolean;
+}
+
+/** One resource in a Delta response: its version and its encoded `Resource`, shared between streams. */
+export interface DeltaResource {
+  name: string;
+  version: string;
+  encoded: Buffer;
+}
+
+/** A DeltaDiscoveryResponse for one type, before its envelope and nonce are encoded. */
+export interface DeltaWatchResponse {
+  type: ResourceType;
+  /** The type's snapshot version (system_version_info). */
+  version: string;
+  resources: DeltaResource[];
+  removed: string[];
+}
+
 /** Stops a watch; safe to call after it fired or twice. */
 export type CancelWatch = () => void;
 
@@ -29,4 +65,6 @@ export type CancelWatch = () => void;
 export interface ConfigWatcher {
   /** Calls `respond` once, possibly before returning, when there is something new to send. */
   createWatch(request: WatchRequest, respond: (response: WatchResponse) => void): CancelWatch;
+  /** The same for a Delta stream: `respond` gets only what changed for it. */
+  createDeltaWatch(request: DeltaWatchRequest, respond: (response: DeltaWatchResponse) => void): CancelWatch;
 }

@@ -13,7 +13,13 @@ export interface StreamInfo {
   node?: core.Node;
 }
 
-/** Hooks into the stream lifecycle (go-control-plane's callbacks). Every hook is optional. */
+/**
+ * Hooks into the stream lifecycle (go-control-plane's callbacks), for every stream kind: ADS and
+ * the per-type services, SotW and Delta. Every hook is optional. `version` is the response's
+ * version_info in SotW; in Delta it is the response's system_version_info, the type's snapshot
+ * version when the response was made, and `resourceNames` are all the names the proxy holds of
+ * the type once it applies the response (the whole set, as in SotW, not the delta).
+ */
 export interface XdsCallbacks {
   onStreamOpen?(stream: StreamInfo): void;
   /** The first request, carrying the node. Throw (or reject with) a DomainError to refuse the stream. */

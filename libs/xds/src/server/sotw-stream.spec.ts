@@ -55,7 +55,7 @@ describe(SotwStream.name, () => {
     expect(h.sent[0]).toMatchObject({ typeUrl: RESOURCE_TYPE_URLS.listener, resources: [], nonce: '1' });
   });
 
-  it('reports ACKs and NACKs, does not resend a rejected version, and sends the next one', async () => {
+  it('"NACK signifies unsuccessful configuration and is indicated by the presence of the error_detail field": reports ACKs and NACKs, does not resend a rejected version, and sends the next one', async () => {
     const h = harness();
     h.cache.setSnapshot('node-1', withEndpointPort(1));
     await h.receive(request('endpoint', { node: NODE, resourceNames: ['backend-a'] }));
@@ -87,7 +87,7 @@ describe(SotwStream.name, () => {
     expect(h.sent).toHaveLength(3);
   });
 
-  it('ignores a request carrying a stale nonce', async () => {
+  it('"The management server should not send a DiscoveryResponse for any DiscoveryRequest that has a stale nonce."', async () => {
     const h = harness();
     h.cache.setSnapshot('node-1', withEndpointPort(1));
     await h.receive(request('cluster', { node: NODE }));
@@ -114,7 +114,7 @@ describe(SotwStream.name, () => {
     expect(h.cache.openWatchCount()).toBe(0);
   });
 
-  it('treats an empty RDS/EDS name list as an unsubscribe, not a wildcard', async () => {
+  it('"If the list of resource names becomes empty, that means that the client is no longer interested in any resources of the specified type." (RDS/EDS: never a wildcard)', async () => {
     const h = harness();
     h.cache.setSnapshot('node-1', withEndpointPort(1));
     await h.receive(request('route', { node: NODE }));
@@ -129,7 +129,7 @@ describe(SotwStream.name, () => {
     expect(h.cache.openWatchCount()).toBe(0);
   });
 
-  it('sends a named resource once it exists', async () => {
+  it('"if one of those resources springs into existence later, the server must send an update to the client informing it of the new resource"', async () => {
     const h = harness();
     h.cache.setSnapshot('node-1', withEndpointPort(1));
     await h.receive(request('secret', { node: NODE, resourceNames: ['server-cert'] }));
@@ -147,7 +147,7 @@ describe(SotwStream.name, () => {
     expect(h.sent.map((r) => r.resources.length)).toEqual([1]);
   });
 
-  it('fails the stream when the first request has no node id', async () => {
+  it('"Only the first request on a stream is guaranteed to carry the node identifier": fails the stream when the first request has none', async () => {
     const h = harness();
     await h.receive(request('listener'));
     expect(h.failures).toHaveLength(1);

@@ -1,9 +1,10 @@
 import type { discovery } from '@envoy-fleet/envoy-api';
-import { DomainError, type ResourceType } from '@envoy-fleet/domain';
-import { resourceTypeOf, WILDCARD_TYPES } from '../resource-types';
+import type { ResourceType } from '@envoy-fleet/domain';
+import { WILDCARD_TYPES } from '../resource-types';
 import type { CancelWatch, ConfigWatcher, WatchResponse } from '../cache/watcher';
 import type { StreamInfo, XdsCallbacks } from './callbacks';
 import { withNonce } from './response-encoding';
+import { type StreamTransport, XdsStream } from './xds-stream';
 
 /** Per type, per stream: what was asked for, what was sent, and the open watch. */
 interface TypeState {
@@ -16,85 +17,62 @@ interface TypeState {
   cancel?: CancelWatch;
 }
 
-/** What a stream needs from its transport. */
-export interface StreamTransport {
-  /** Writes one encoded DiscoveryResponse. */
-  send(response: Buffer): void;
-  /** Ends the stream with an error status. */
-  fail(error: unknown): void;
-}
-
 /**
- * The state-of-the-world protocol for one ADS stream, independent of gRPC: nonces, ACK/NACK,
- * subscriptions and watches. Requests are handled one at a time, in order.
+ * The state-of-the-world protocol for one stream (ADS, or one type's own service), independent of
+ * gRPC: nonces, ACK/NACK, subscriptions and watches.
  */
-export class SotwStream {
+export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
   private readonly types = new Map<ResourceType, TypeState>();
-  private queue: Promise<void> = Promise.resolve();
   private nonceSeq = 0;
   private watchSeq = 0;
-  private closed = false;
 
   constructor(
-    readonly info: StreamInfo,
+    info: StreamInfo,
     private readonly watcher: ConfigWatcher,
-    private readonly callbacks: XdsCallbacks,
-    private readonly transport: StreamTransport,
-  ) {}
-
-  /** Queues a request from the proxy. */
-  receive(request: discovery.DiscoveryRequest): void {
-    this.queue = this.queue
-      .then(() => this.handle(request))
-      .catch((error: unknown) => {
-        if (this.closed) return;
-        this.transport.fail(error);
-        this.close(error);
-      });
+    callbacks: XdsCallbacks,
+    transport: StreamTransport,
+    onlyType?: ResourceType,
+  ) {
+    super(info, callbacks, transport, onlyType);
   }
 
-  /** Ends the stream: cancels its watches and reports it closed (once). */
-  close(error?: unknown): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const state of this.types.values()) state.cancel?.();
-    this.callbacks.onStreamClosed?.(this.info, error);
-  }
-
-  private async handle(request: discovery.DiscoveryRequest): Promise<void> {
-    if (this.closed) return;
-    if (!this.info.node) {
-      const node = request.node;
-      if (!node?.id) throw DomainError.invalid('node.id', 'the first request must carry a node id');
-      await this.callbacks.onStreamNode?.(this.info, node);
-      if (this.closed) return;
-      this.info.node = node;
-    }
-    const type = resourceTypeOf(request.typeUrl);
-    if (!type) throw DomainError.invalid('type_url', `unknown or missing type URL '${request.typeUrl}'`);
-
+  protected handle(nodeId: string, type: ResourceType, request: discovery.DiscoveryRequest): void {
     const known = this.types.get(type);
-    // A nonce that is not the latest answers a response the proxy has since been overtaken by.
+    // "The management server should not send a DiscoveryResponse for any DiscoveryRequest that
+    // has a stale nonce."
     if (known && request.responseNonce !== '' && request.responseNonce !== known.nonce) return;
+    const names = request.resourceNames;
+    // Only a first empty request is a (legacy) wildcard, and only on LDS/CDS; "*" always is.
+    const wildcard =
+      names.includes('*') || (names.length === 0 && WILDCARD_TYPES.has(type) && (!known || known.wildcard));
     const state = known ?? {
-      wildcard: false,
+      wildcard,
       names: [],
       nonce: '',
-      sentVersion: '',
+      // "it is generally safe for servers to do this optimization for LDS and CDS when the only
+      // subscription is a wildcard subscription": a reconnect at the current version gets nothing.
+      sentVersion: wildcard && names.every((name) => name === '*') ? request.versionInfo : '',
       sentNames: new Set<string>(),
     };
     this.types.set(type, state);
     if (known && request.responseNonce !== '') this.reportAckOrNack(type, state, request);
 
-    const names = request.resourceNames;
-    // Only a first empty request is a (legacy) wildcard, and only on LDS/CDS; "*" always is.
-    state.wildcard =
-      names.includes('*') || (names.length === 0 && WILDCARD_TYPES.has(type) && (!known || state.wildcard));
-    state.names = names.filter((name) => name !== '*');
-    this.watch(this.info.node.id, type, state);
+    // "the server must resend any newly requested resources, even if it previously sent those
+    // resources without having been asked for them" (e.g. through a wildcard).
+    const named = names.filter((name) => name !== '*');
+    for (const name of named) if (!state.names.includes(name)) state.sentNames.delete(name);
+    state.wildcard = wildcard;
+    state.names = named;
+    this.watch(nodeId, type, state);
+  }
+
+  protected cancelWatches(): void {
+    for (const state of this.types.values()) state.cancel?.();
   }
 
   private reportAckOrNack(type: ResourceType, state: TypeState, request: discovery.DiscoveryRequest): void {
+    // "The preferred mechanism for a server to detect a NACK is to look for the presence of the
+    // error_detail field"
     if (request.errorDetail) {
       this.callbacks.onNack?.(this.info, type, state.sentVersion, request.errorDetail.message);
     } else {

@@ -1,0 +1,98 @@
+import { DomainError } from '@envoy-fleet/domain';
+import { metrics } from '@envoy-fleet/envoy-api';
+import { toGrpcStatus } from '@envoy-fleet/xds';
+import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
+import { Injectable, Logger } from '@nestjs/common';
+import { ProxyDirectory } from '../proxies/proxy-directory.service';
+import { FleetStats, ProxyStats } from '../sink/fleet-stats';
+
+type Call = ServerReadableStream<metrics.StreamMetricsMessage, metrics.StreamMetricsResponse>;
+type Callback = sendUnaryData<metrics.StreamMetricsResponse>;
+
+/**
+ * One StreamMetrics call: the first message names the node, which must be a registered proxy;
+ * every message then replaces that proxy's latest stats. Envoy never expects an answer, so the
+ * call ends only when Envoy closes it or the sink refuses it.
+ */
+@Injectable()
+export class StreamMetricsHandler {
+  private readonly logger = new Logger(StreamMetricsHandler.name);
+
+  constructor(
+    private readonly stats: FleetStats,
+    private readonly directory: ProxyDirectory,
+  ) {}
+
+  handle(call: Call, callback: Callback): void {
+    let proxy: ProxyStats | undefined;
+    let admitting = false;
+    let clientDone = false;
+    let finished = false;
+    const pending: metrics.StreamMetricsMessage[] = [];
+
+    const finish = (error?: unknown): void => {
+      if (finished) return;
+      finished = true;
+      if (proxy) this.stats.close(proxy);
+      if (error === undefined) callback(null, {});
+      else
+        callback(
+          toGrpcStatus(error, (id, cause) =>
+            this.logger.error(`internal error ${id}`, cause instanceof Error ? cause.stack : String(cause)),
+          ),
+        );
+    };
+    const apply = (message: metrics.StreamMetricsMessage): void => {
+      if (finished || !proxy) return;
+      if (this.stats.apply(proxy, message.envoyMetrics) === 'series_limit') {
+        this.stats.counters.refused.series_limit += 1;
+        finish(new DomainError('RESOURCE_EXHAUSTED', `node '${proxy.nodeId}' sent more series than allowed`));
+      }
+    };
+    const admit = (message: metrics.StreamMetricsMessage): void => {
+      admitting = true;
+      // Hold further messages until we know whose they are.
+      call.pause();
+      this.admit(message.identifier?.node?.id).then(
+        ({ tenantId, nodeId }) => {
+          admitting = false;
+          if (finished) return;
+          proxy = this.stats.open(tenantId, nodeId);
+          for (const queued of pending.splice(0)) apply(queued);
+          if (clientDone) finish();
+          else call.resume();
+        },
+        (error: unknown) => finish(error),
+      );
+    };
+
+    call.on('data', (message: metrics.StreamMetricsMessage) => {
+      if (finished) return;
+      if (proxy) return apply(message);
+      pending.push(message);
+      if (!admitting) admit(message);
+    });
+    call.on('end', () => {
+      clientDone = true;
+      if (!admitting) finish();
+    });
+    call.on('cancelled', () => finish());
+    call.on('error', () => finish());
+  }
+
+  private async admit(nodeId: string | undefined): Promise<{ tenantId: string; nodeId: string }> {
+    if (!nodeId) {
+      this.stats.counters.refused.missing_identifier += 1;
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'the first StreamMetrics message must carry identifier.node.id',
+      );
+    }
+    const tenantId = await this.directory.tenantOf(nodeId);
+    if (tenantId === undefined) {
+      this.stats.counters.refused.unknown_node += 1;
+      throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
+    }
+    return { tenantId, nodeId };
+  }
+}

@@ -1,0 +1,150 @@
+import { Database, ProxyRepository, TenantRepository } from '@envoy-fleet/data-access';
+import { metrics } from '@envoy-fleet/envoy-api';
+import { InProcessEventBus } from '@envoy-fleet/messaging';
+import { startApp } from '@envoy-fleet/observability';
+import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
+import { ClientWritableStream, credentials, ServiceError } from '@grpc/grpc-js';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { app as metricsServiceApp } from '../src/app';
+import { MetricsGrpcServer } from '../src/grpc/metrics-grpc.server';
+
+/** metrics-service as it runs, on a throw-away PostgreSQL database and the in-process event bus. */
+export interface MetricsServiceFixture {
+  app: NestFastifyApplication;
+  httpUrl: string;
+  grpcAddress: string;
+  /** The same in-process bus the app consumes from (shared through FLEET_DATA_DIR). */
+  bus: InProcessEventBus;
+  registerProxy(tenantName: string, nodeId: string): Promise<{ tenantId: string; proxyId: string }>;
+  scrape(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startMetricsService(env: Record<string, string> = {}): Promise<MetricsServiceFixture> {
+  const database: TestDatabase = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'metrics-service-'));
+  const { app } = await startApp(
+    metricsServiceApp,
+    {
+      HTTP_PORT: '0',
+      METRICS_GRPC_PORT: '0',
+      METRICS_GRPC_HOST: '127.0.0.1',
+      DATABASE_URL: database.appUrl,
+      NATS_URL: '',
+      FLEET_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      ...env,
+    },
+    { shutdownHooks: false },
+  );
+  const db = Database.connect(database.appUrl);
+  const bus = await InProcessEventBus.shared(join(dataDir, 'events'));
+  const tenants = new Map<string, string>();
+  const httpUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    httpUrl,
+    grpcAddress: `127.0.0.1:${app.get(MetricsGrpcServer).port}`,
+    bus,
+    async registerProxy(tenantName, nodeId) {
+      let tenantId = tenants.get(tenantName);
+      if (!tenantId) {
+        tenantId = (await db.asSystem((tx) => new TenantRepository().create(tx, tenantName))).id;
+        tenants.set(tenantName, tenantId);
+      }
+      const id = tenantId;
+      const proxy = await db.forTenant(id, (tx) => new ProxyRepository().create(tx, id, nodeId));
+      return { tenantId: id, proxyId: proxy.id };
+    },
+    async scrape() {
+      const response = await fetch(`${httpUrl}/metrics`);
+      return response.text();
+    },
+    async close() {
+      await app.close();
+      await bus.close();
+      await db.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A client speaking StreamMetrics as Envoy's `metrics_service` sink does: the node on the first message only. */
+export class EnvoyMetricsStream {
+  private readonly client: metrics.MetricsServiceClient;
+  private readonly call: ClientWritableStream<metrics.StreamMetricsMessage>;
+  private sent = 0;
+  /** How the call ended: null for OK, else the status error. */
+  readonly ended: Promise<ServiceError | null>;
+
+  constructor(
+    address: string,
+    private readonly nodeId: string | undefined,
+  ) {
+    this.client = new metrics.MetricsServiceClient(address, credentials.createInsecure());
+    let settle: (error: ServiceError | null) => void = () => undefined;
+    this.ended = new Promise((resolve) => (settle = resolve));
+    this.call = this.client.streamMetrics((error) => settle(error));
+    this.call.on('error', () => undefined);
+  }
+
+  /** Sends one flush of stats. */
+  send(families: metrics.MetricFamily[]): void {
+    const identifier =
+      this.sent === 0 && this.nodeId !== undefined ? { node: { id: this.nodeId } } : undefined;
+    this.sent += 1;
+    this.call.write(
+      metrics.StreamMetricsMessage.fromPartial({
+        ...(identifier ? { identifier } : {}),
+        envoyMetrics: families,
+      }),
+    );
+  }
+
+  /** Closes the stream as Envoy does on shutdown, and waits for the status. */
+  async end(): Promise<ServiceError | null> {
+    this.call.end();
+    const result = await this.ended;
+    this.client.close();
+    return result;
+  }
+
+  close(): void {
+    this.call.cancel();
+    this.client.close();
+  }
+}
+
+/** One Envoy counter (cumulative, as Envoy sends them by default). */
+export function counter(name: string, value: number, timestampMs?: number): metrics.MetricFamily {
+  return metrics.MetricFamily.fromPartial({
+    name,
+    type: metrics.MetricType.COUNTER,
+    metric: [{ counter: { value }, ...(timestampMs !== undefined ? { timestampMs } : {}) }],
+  });
+}
+
+export function gauge(name: string, value: number): metrics.MetricFamily {
+  return metrics.MetricFamily.fromPartial({
+    name,
+    type: metrics.MetricType.GAUGE,
+    metric: [{ gauge: { value } }],
+  });
+}
+
+/** The value of the sample `name` with (at least) these labels in `/metrics` text, or undefined. */
+export function sampleOf(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  const line = text
+    .split('\n')
+    .find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && pairs.every((p) => l.includes(p)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
