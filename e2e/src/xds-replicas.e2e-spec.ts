@@ -3,13 +3,16 @@ import { RESOURCE_TYPE_URLS } from '@envoy-fleet/envoy-api';
 import { RawAdsStream, RawDeltaStream } from '@envoy-fleet/testing';
 import { ApiClient } from '../support/api-client';
 import { Fleet } from '../support/fleet';
+import { RoundRobinProxy } from '../support/round-robin-proxy';
 
-// Several xds-server replicas behind one address: a proxy may land on any of them.
-describe('xds-server replicas', () => {
+// Several xds-server replicas behind one address (a round-robin TCP balancer): a proxy's next
+// connection lands on the other replica.
+describe('xds-server replicas behind one address', () => {
   let fleet: Fleet;
   let owner: ApiClient;
   let metadata: Metadata;
   let secondReplica: string;
+  let balancer: RoundRobinProxy;
   const opened: { close(): void }[] = [];
   const track = <T extends { close(): void }>(stream: T) => (opened.push(stream), stream);
 
@@ -23,27 +26,31 @@ describe('xds-server replicas', () => {
     metadata = new Metadata();
     metadata.set('authorization', `Bearer ${await fleet.proxyToken(owner, proxy.body.id)}`);
     secondReplica = await fleet.startXdsReplica();
+    balancer = await RoundRobinProxy.start([fleet.xdsUri, secondReplica]);
   }, 60_000);
 
   afterAll(async () => {
     opened.forEach((stream) => stream.close());
+    await balancer?.stop();
     await fleet?.stop();
   });
 
   it('version identical config identically, so a proxy moving between them sees the same version', async () => {
     const versions: string[] = [];
-    for (const uri of [fleet.xdsUri, secondReplica]) {
-      const stream = track(new RawAdsStream(uri, metadata));
+    // Two connections through the balancer: one to each replica.
+    for (let connection = 0; connection < 2; connection++) {
+      const stream = track(new RawAdsStream(balancer.address, metadata));
       stream.send({ node: { id: 'replicated-node' }, typeUrl: RESOURCE_TYPE_URLS.cluster });
       versions.push((await stream.next()).versionInfo);
       stream.close();
     }
     expect(versions[0]).toMatch(/\S/);
     expect(versions[1]).toBe(versions[0]);
+    expect([...balancer.handed.values()]).toEqual([1, 1]);
   });
 
   it('push nothing to a Delta proxy that reconnects to the other replica holding the current versions', async () => {
-    const first = track(new RawDeltaStream(fleet.xdsUri, metadata));
+    const first = track(new RawDeltaStream(balancer.address, metadata));
     first.send({
       node: { id: 'replicated-node' },
       typeUrl: RESOURCE_TYPE_URLS.cluster,
@@ -53,7 +60,7 @@ describe('xds-server replicas', () => {
     expect(held.resources.map((r) => r.name).sort()).toEqual(['alpha', 'beta']);
     first.close();
 
-    const moved = track(new RawDeltaStream(secondReplica, metadata));
+    const moved = track(new RawDeltaStream(balancer.address, metadata));
     moved.send({
       node: { id: 'replicated-node' },
       typeUrl: RESOURCE_TYPE_URLS.cluster,
@@ -61,6 +68,7 @@ describe('xds-server replicas', () => {
       initialResourceVersions: Object.fromEntries(held.resources.map((r) => [r.name, r.version])),
     });
     await moved.silentFor(1500);
+    expect([...balancer.handed.values()]).toEqual([2, 2]);
 
     // The control: a real change does reach it, as only the changed resource.
     const changed = await owner.put('/v1/clusters/beta', {
