@@ -4,6 +4,7 @@ module.exports = {
     '<rootDir>/apps/*/jest.config.js',
     '<rootDir>/libs/*/jest.config.js',
     '<rootDir>/e2e/jest.config.js',
+    '<rootDir>/deploy/jest.config.js',
   ],
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
 };

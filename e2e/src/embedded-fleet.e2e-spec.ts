@@ -64,6 +64,17 @@ describe('The embedded one-process fleet', () => {
     );
   });
 
+  it("gives a tenant its traffic signals from metrics-service, and nobody else's", async () => {
+    const signals = await owner.get<{ tenantId: string; proxies: number; requestRate: number }>(
+      '/v1/signals',
+    );
+    expect(signals.status).toBe(200);
+    expect(signals.body).toMatchObject({ proxies: 0, requestRate: 0 });
+    const { tenantId } = await fleet.tenantOwner('signals-other');
+    expect(signals.body.tenantId).not.toBe(tenantId);
+    expect((await fleet.client().get('/v1/signals')).status).toBe(401);
+  });
+
   it('talks to no PostgreSQL, Redis or NATS server', () => {
     const ports = remotePortsOf(fleet.pid);
     for (const [server, port] of Object.entries(SERVER_PORTS)) {

@@ -21,6 +21,7 @@ describe("A tenant cannot see or touch another tenant's objects", () => {
   let b: { tenantId: string; owner: ApiClient };
   let aProxyId: string;
   let aKey: { id: string; key: string };
+  let aWebhookId: string;
   /** A's objects as A reads them, by path: each must look the same after B's attempts. */
   let aPaths: string[];
   const snapshotOfA = async () => Promise.all(aPaths.map(async (path) => (await a.owner.get(path)).body));
@@ -43,7 +44,18 @@ describe("A tenant cannot see or touch another tenant's objects", () => {
       201,
     );
     aKey = await createApiKey(a.owner, 'a-deploy-bot', ['editor']);
+    const hook = {
+      name: 'a-hook',
+      kind: 'http',
+      url: 'https://hooks.example.com/in',
+      eventTypes: ['config.*'],
+    };
+    const webhook = await a.owner.post<{ id: string }>('/v1/webhooks', hook);
+    expect(webhook.status).toBe(201);
+    aWebhookId = webhook.body.id;
     aPaths = [
+      `/v1/webhooks/${aWebhookId}`,
+      `/v1/webhooks/${aWebhookId}/deliveries`,
       '/v1/clusters/web',
       '/v1/route-configurations/web-routes',
       '/v1/listeners/web',
@@ -71,11 +83,12 @@ describe("A tenant cannot see or touch another tenant's objects", () => {
       '/v1/listeners',
       '/v1/proxies',
       '/v1/api-keys',
+      '/v1/webhooks',
     ];
     const ofA = await Promise.all(lists.map((path) => names(a.owner, path)));
     const ofB = await Promise.all(lists.map((path) => names(b.owner, path)));
-    expect(ofA).toEqual([['web'], ['web-routes'], ['web'], ['a-node'], ['a-deploy-bot']]);
-    expect(ofB).toEqual([[], [], [], [], []]);
+    expect(ofA).toEqual([['web'], ['web-routes'], ['web'], ['a-node'], ['a-deploy-bot'], ['a-hook']]);
+    expect(ofB).toEqual([[], [], [], [], [], []]);
   });
 
   it("B's owner can neither change nor delete A's objects: 404, and nothing is written", async () => {
@@ -89,6 +102,10 @@ describe("A tenant cannot see or touch another tenant's objects", () => {
       () => b.owner.delete('/v1/clusters/web'),
       () => b.owner.delete(`/v1/proxies/${aProxyId}`),
       () => b.owner.delete(`/v1/api-keys/${aKey.id}`),
+      () => b.owner.request('PATCH', `/v1/webhooks/${aWebhookId}`, { active: false }),
+      () => b.owner.post(`/v1/webhooks/${aWebhookId}/test`, {}),
+      () => b.owner.post(`/v1/webhooks/${aWebhookId}/deliveries/${aWebhookId}/redeliver`, {}),
+      () => b.owner.delete(`/v1/webhooks/${aWebhookId}`),
     ];
     for (const attempt of attempts) {
       const { result, added } = await rows.delta(attempt);

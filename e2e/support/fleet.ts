@@ -88,6 +88,20 @@ export class Fleet extends RunningFleet {
     return `127.0.0.1:${xdsPort}`;
   }
 
+  /** webhook-service as its own process on the same database and NATS; returns the process and its HTTP port. */
+  async startWebhookService(env: Record<string, string>): Promise<{ process: AppProcess; httpPort: number }> {
+    return retryOnPortClash(async () => {
+      const httpPort = await freePort();
+      const started = await AppProcess.start(
+        'webhook-service',
+        { ...this.common, HTTP_PORT: String(httpPort), ...env },
+        [httpPort],
+      );
+      this.processes.push(started);
+      return { process: started, httpPort };
+    });
+  }
+
   /** `apiEnv` overrides api-gateway's environment (e.g. RS256 keys). */
   static async start(apiEnv: Record<string, string> = {}): Promise<Fleet> {
     const database = await createTestDatabase();
@@ -189,6 +203,7 @@ export class EmbeddedFleet extends RunningFleet {
       ...Object.fromEntries(Object.entries(API_AUTH).map(([name, value]) => [`API_GATEWAY_${name}`, value])),
       API_GATEWAY_HTTP_PORT: String(ports.api),
       API_GATEWAY_XDS_ADVERTISED_ADDRESS: `127.0.0.1:${ports.xds}`,
+      API_GATEWAY_METRICS_SERVICE_URL: `http://127.0.0.1:${ports.metrics}`,
       XDS_SERVER_HTTP_PORT: String(ports.xdsHttp),
       XDS_SERVER_XDS_PORT: String(ports.xds),
       XDS_SERVER_XDS_HOST: '127.0.0.1',

@@ -1,5 +1,5 @@
 import { CommonConfig } from '@envoy-fleet/config';
-import { IsEmail, IsIn, IsInt, IsString, Min } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsString, Matches, Min } from 'class-validator';
 
 /** api-gateway settings, from the environment. Empty strings mean "not set". */
 export class ApiConfig extends CommonConfig {
@@ -67,6 +67,10 @@ export class ApiConfig extends CommonConfig {
   @IsString()
   XDS_ADVERTISED_ADDRESS = '127.0.0.1:18000';
 
+  /** metrics-service's HTTP address, where `GET /v1/signals` reads the tenant's traffic signals. */
+  @IsString()
+  METRICS_SERVICE_URL = 'http://127.0.0.1:3003';
+
   /** host:port of metrics-service's StreamMetrics sink, for the bootstraps' stats sink. */
   @IsString()
   METRICS_ADVERTISED_ADDRESS = '127.0.0.1:18001';
@@ -75,4 +79,11 @@ export class ApiConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   LOGIN_ATTEMPTS_PER_MINUTE = 20;
+
+  /**
+   * AES-256-GCM key (32 bytes, base64) sealing webhook secrets; webhook-service needs the same.
+   * Empty: a key made once and kept in the database (set it in production).
+   */
+  @Matches(/^$|^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_ENCRYPTION_KEY must be 32 bytes, base64' })
+  SECRETS_ENCRYPTION_KEY = '';
 }

@@ -12,7 +12,10 @@ import { ConfigChangesModule } from './config-changes/config-changes.module';
 import { ListenersModule } from './listeners/listeners.module';
 import { ProxiesModule } from './proxies/proxies.module';
 import { RouteConfigurationsModule } from './route-configurations/route-configurations.module';
+import { SignalsModule } from './signals/signals.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { HooksModule } from './hooks/hooks.module';
 
 /** api-gateway: the REST API for tenants, proxies and their config. */
 @Module({})
@@ -45,6 +48,9 @@ export class AppModule {
         ClustersModule,
         ListenersModule,
         RouteConfigurationsModule,
+        SignalsModule,
+        WebhooksModule,
+        HooksModule,
       ],
     };
   }

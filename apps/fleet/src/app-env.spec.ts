@@ -14,6 +14,11 @@ describe('envFor', () => {
     expect(envFor('api-gateway', env)['HTTP_PORT']).toBe('8081');
   });
 
+  it('logs as text under one service name unless told otherwise', () => {
+    expect(envFor('xds-server', {})).toMatchObject({ LOG_FORMAT: 'text', OTEL_SERVICE_NAME: 'envoy-fleet' });
+    expect(envFor('xds-server', { LOG_FORMAT: 'json' })['LOG_FORMAT']).toBe('json');
+  });
+
   it('spells prefixes from app names', () => {
     expect(envPrefix('webhook-service')).toBe('WEBHOOK_SERVICE_');
   });

@@ -15,6 +15,7 @@ import { XdsCallbacksService } from './proxy-status/xds-callbacks.service';
 import { ConfigPushesService } from './snapshots/config-pushes.service';
 import { ConnectedProxiesService } from './snapshots/connected-proxies.service';
 import { TenantSnapshotsService } from './snapshots/tenant-snapshots.service';
+import { XdsMetrics } from './metrics/xds-metrics';
 import { XdsConfig } from './xds-config';
 
 /** xds-server: ADS for registered proxies, fed by config events, recording ACK/NACK per proxy. */
@@ -42,6 +43,7 @@ export class AppModule {
       ],
       providers: [
         { provide: SnapshotCache, useValue: new SnapshotCache() },
+        XdsMetrics,
         TenantSnapshotsService,
         ConnectedProxiesService,
         ConfigPushesService,

@@ -13,6 +13,8 @@ import { RouteConfigurationRepository } from './repositories/route-configuration
 import { SecretRepository } from './repositories/secret.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UserRepository } from './repositories/user.repository';
+import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
+import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
 import { TenantConfigReader } from './tenant-config.reader';
 
 const repositories = [
@@ -29,6 +31,8 @@ const repositories = [
   AuditRepository,
   OutboxRepository,
   FleetKeyRepository,
+  WebhookSubscriptionRepository,
+  WebhookDeliveryRepository,
   TenantConfigReader,
 ];
 

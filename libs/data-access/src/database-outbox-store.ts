@@ -17,6 +17,10 @@ export class DatabaseOutboxStore {
     return this.db.asSystem((tx) => this.outbox.claimUnpublished(tx, limit));
   }
 
+  backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    return this.db.asSystem((tx) => this.outbox.backlog(tx));
+  }
+
   markPublished(ids: (bigint | number | string)[]): Promise<void> {
     return this.db.asSystem((tx) =>
       this.outbox.markPublished(

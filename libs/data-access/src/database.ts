@@ -1,5 +1,5 @@
 import { redactUrl } from '@envoy-fleet/config';
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { acquireEmbeddedPostgres } from './embedded-postgres';
@@ -32,7 +32,7 @@ export interface TransactionOptions {
  * to fleet_system (bypasses it).
  */
 @Injectable()
-export class Database implements OnModuleDestroy {
+export class Database implements OnApplicationShutdown {
   private constructor(
     private readonly prisma: PrismaClient,
     /** Where the data is, for logs: a server URL without its password, or the embedded folder. */
@@ -89,7 +89,8 @@ export class Database implements OnModuleDestroy {
     await this.release();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last of all on shutdown: whatever still writes (relays, recorders) stops before this. */
+  async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
 }

@@ -13,7 +13,7 @@ export {
 } from './repositories/audit.repository';
 export { ClusterRepository } from './repositories/cluster.repository';
 export { ConfigVersionRepository, type ConfigVersionRecord } from './repositories/config-version.repository';
-export { FleetKeyRepository, proxyTokenKey } from './repositories/fleet-key.repository';
+export { FleetKeyRepository, proxyTokenKey, secretsEncryptionKey } from './repositories/fleet-key.repository';
 export { ListenerRepository } from './repositories/listener.repository';
 export { OutboxRepository, type OutboxMessage } from './repositories/outbox.repository';
 export { ProxyStatusRepository, type ProxyTypeStatusUpdate } from './repositories/proxy-status.repository';
@@ -23,3 +23,17 @@ export { SecretRepository } from './repositories/secret.repository';
 export { TenantRepository } from './repositories/tenant.repository';
 export { UserRepository, type NewUser, type UserRecord } from './repositories/user.repository';
 export { DatabaseOutboxStore } from './database-outbox-store';
+export {
+  WebhookDeliveryRepository,
+  type NewWebhookDelivery,
+  type WebhookAttempt,
+  type WebhookAttemptResult,
+  type WebhookDeliveryRecord,
+  type WebhookDeliveryStatus,
+} from './repositories/webhook-delivery.repository';
+export {
+  WebhookSubscriptionRepository,
+  type NewWebhookSubscription,
+  type WebhookSubscriptionPatch,
+  type WebhookSubscriptionRecord,
+} from './repositories/webhook-subscription.repository';

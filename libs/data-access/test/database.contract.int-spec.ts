@@ -1,5 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 import {
+  ProxyRepository,
+  ProxyStatusRepository,
   ClusterRepository,
   ConfigVersionRepository,
   Database,
@@ -143,6 +145,50 @@ describe.each(backends)('Database on %s', (_name, open) => {
     expect(claimed.find((e) => e.msgId === msgId)?.payload).toEqual({ version: 1 });
     const again = await database.asSystem((tx) => outbox.claimUnpublished(tx, 100));
     expect(again.map((e) => e.msgId)).not.toContain(msgId);
+  });
+
+  it('writes many proxy statuses in one statement, skipping proxies deleted meanwhile', async () => {
+    const proxies = new ProxyRepository();
+    const statuses = new ProxyStatusRepository();
+    const [kept, gone] = await database.forTenant(tenantA, async (tx) => [
+      await proxies.create(tx, tenantA, 'batch-kept'),
+      await proxies.create(tx, tenantA, 'batch-gone'),
+    ]);
+    await database.forTenant(tenantA, (tx) => proxies.delete(tx, tenantA, gone.id));
+    const status = (proxyId: string, state: 'PENDING' | 'NACKED') => ({
+      proxyId,
+      type: 'cluster' as const,
+      state,
+      sentVersion: 'v2',
+      ackedVersion: 'v1',
+      sentResources: { web: 'h2' },
+      ackedResources: { web: 'h1' },
+      ...(state === 'NACKED'
+        ? {
+            errorDetail: 'bad',
+            rejection: { configVersion: 3, objects: [{ kind: 'cluster' as const, name: 'web' }] },
+          }
+        : {}),
+    });
+    await database.forTenant(tenantA, async (tx) => {
+      expect(
+        await statuses.upsertMany(tx, tenantA, [status(kept.id, 'PENDING'), status(gone.id, 'PENDING')]),
+      ).toBe(1);
+      expect(await statuses.upsertMany(tx, tenantA, [status(kept.id, 'NACKED')])).toBe(1);
+    });
+    const stored = await database.forTenant(tenantA, (tx) => statuses.listForProxy(tx, kept.id));
+    expect(stored.map(({ updatedAt: _u, ...rest }) => rest)).toEqual([
+      {
+        type: 'cluster',
+        state: 'NACKED',
+        sentVersion: 'v2',
+        ackedVersion: 'v1',
+        sentResources: { web: 'h2' },
+        ackedResources: { web: 'h1' },
+        errorDetail: 'bad',
+        rejection: { configVersion: 3, objects: [{ kind: 'cluster', name: 'web' }] },
+      },
+    ]);
   });
 
   it('answers ping', async () => {

@@ -45,6 +45,23 @@ describe(OutboxRepository.name, () => {
     expect(await database.asSystem((tx) => outbox.claimUnpublished(tx, 10))).toEqual([]);
   });
 
+  it("keeps each event's headers: given, or the trace context of the write ({} outside a trace)", async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await database.forTenant(tenantId, async (tx) => {
+      await outbox.add(tx, tenantId, 'fleet.config.updated.h', { n: 1 }, undefined, { traceparent });
+      await outbox.add(tx, tenantId, 'fleet.config.updated.h', { n: 2 });
+    });
+    const claimed = await database.asSystem(async (tx) => {
+      const events = await outbox.claimUnpublished(tx, 10);
+      await outbox.markPublished(
+        tx,
+        events.map((e) => e.id),
+      );
+      return events;
+    });
+    expect(claimed.map((e) => e.headers)).toEqual([{ traceparent }, {}]);
+  });
+
   it('lets a second relay skip events another relay holds', async () => {
     await database.forTenant(tenantId, (tx) => outbox.add(tx, tenantId, 'fleet.proxy.status.x', { n: 1 }));
     let release!: () => void;

@@ -4,3 +4,4 @@ export * from './proxy';
 export * from './route-rules';
 export * from './tenancy';
 export * from './proxy-token';
+export * from './webhooks';

@@ -5,6 +5,8 @@ export interface ReceivedEvent<T> {
   /** The publisher's message id: stable across redeliveries, the key for idempotent handlers. */
   msgId: string;
   redelivered: boolean;
+  /** Headers published with the event, e.g. the W3C trace context (`traceparent`) of the write. */
+  headers: Record<string, string>;
 }
 
 export type EventHandler<T> = (event: ReceivedEvent<T>) => Promise<void>;
@@ -27,7 +29,7 @@ export interface Subscription {
 /** Publishes and consumes fleet events; JetStream in production, in-process for embedded runs. */
 export interface EventBus {
   /** Publishes once per `msgId`: a repeat within the de-duplication window is dropped. */
-  publish(subject: string, payload: unknown, msgId: string): Promise<void>;
+  publish(subject: string, payload: unknown, msgId: string, headers?: Record<string, string>): Promise<void>;
   subscribe<T>(options: SubscribeOptions, handler: EventHandler<T>): Promise<Subscription>;
   /** Resolves when the bus answers. */
   ping(): Promise<void>;

@@ -57,3 +57,45 @@ export interface TenantCreatedEvent {
   actor: string;
   occurredAt: string;
 }
+
+/** Payload of `fleet.webhook.changed.<tenant>`. */
+export interface WebhookChangedEvent {
+  tenantId: string;
+  subscriptionId: string;
+  action: 'created' | 'updated' | 'deleted';
+  actor: string;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.webhook.test.<tenant>`: a test delivery for one subscription. */
+export interface WebhookTestEvent {
+  tenantId: string;
+  subscriptionId: string;
+  actor: string;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.git.push.<tenant>`: GitHub reported a push. */
+export interface GitPushEvent {
+  tenantId: string;
+  repository: string;
+  ref: string;
+  before: string;
+  after: string;
+  pusher: string;
+  commits: number;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.alert.<firing|resolved>.<tenant>`: one Alertmanager alert labelled with the tenant. */
+export interface AlertEvent {
+  tenantId: string;
+  alertname: string;
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  fingerprint: string;
+  occurredAt: string;
+}

@@ -9,9 +9,9 @@ import {
   JetStreamManager,
   JsMsg,
 } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus';
+import { EventBus, EventHandler, ReceivedEvent, SubscribeOptions, Subscription } from './event-bus';
 import {
   FLEET_DUPLICATE_WINDOW_MS,
   FLEET_REDELIVERY_DELAY_MS,
@@ -54,8 +54,19 @@ export class JetStreamEventBus implements EventBus {
     }
   }
 
-  async publish(subject: string, payload: unknown, msgId: string): Promise<void> {
-    await this.js.publish(subject, JSON.stringify(payload), { msgID: msgId });
+  async publish(
+    subject: string,
+    payload: unknown,
+    msgId: string,
+    headers?: Record<string, string>,
+  ): Promise<void> {
+    const entries = Object.entries(headers ?? {});
+    const hdrs = entries.length > 0 ? natsHeaders() : undefined;
+    for (const [name, value] of entries) hdrs?.set(name, value);
+    await this.js.publish(subject, JSON.stringify(payload), {
+      msgID: msgId,
+      ...(hdrs ? { headers: hdrs } : {}),
+    });
   }
 
   async subscribe<T>(options: SubscribeOptions, handler: EventHandler<T>): Promise<Subscription> {
@@ -106,11 +117,21 @@ export class JetStreamEventBus implements EventBus {
   }
 }
 
-function toEvent<T>(message: JsMsg) {
+function toEvent<T>(message: JsMsg): ReceivedEvent<T> {
   return {
     subject: message.subject,
     payload: message.json<T>(),
     msgId: message.headers?.get('Nats-Msg-Id') ?? `${message.seq}`,
     redelivered: message.redelivered,
+    headers: publishedHeaders(message.headers),
   };
+}
+
+/** The publisher's headers, without the ones NATS itself uses (`Nats-*`). */
+function publishedHeaders(hdrs: MsgHdrs | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of hdrs?.keys() ?? []) {
+    if (!name.toLowerCase().startsWith('nats-')) headers[name] = hdrs?.get(name) ?? '';
+  }
+  return headers;
 }

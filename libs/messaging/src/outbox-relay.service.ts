@@ -6,9 +6,11 @@ import {
   Logger,
   Module,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
+  Optional,
+  BeforeApplicationShutdown,
   Type,
 } from '@nestjs/common';
+import { AppMetrics, subjectKind } from '@envoy-fleet/observability';
 import { EVENT_BUS, EventBus } from './event-bus';
 import { OutboxRelay, OutboxStore } from './outbox-relay';
 
@@ -24,7 +26,7 @@ interface RelayModuleOptions {
 
 /** Runs the outbox relay for the app's lifetime; writers call `kick()` right after they commit. */
 @Injectable()
-export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayService.name);
   private readonly relay: OutboxRelay;
 
@@ -32,13 +34,17 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(OUTBOX_STORE) store: OutboxStore,
     @Inject(EVENT_BUS) bus: EventBus,
     @Inject(RELAY_OPTIONS) options: RelayModuleOptions,
+    @Optional() metrics?: AppMetrics,
   ) {
     this.relay = new OutboxRelay(store, bus, {
       batchSize: 100,
       pollIntervalMs: options.pollIntervalMs,
       onError: (error) =>
         this.logger.warn(`outbox relay: ${error instanceof Error ? error.message : String(error)}`),
+      onEventPublished: (event) => metrics?.events.published.inc({ subject: subjectKind(event.subject) }),
     });
+    const backlog = store.backlog?.bind(store);
+    if (metrics && backlog) metrics.events.watchOutbox(backlog);
   }
 
   onApplicationBootstrap(): void {
@@ -49,7 +55,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.relay.kick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (it closes at application shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
   }
 }

@@ -1,3 +1,5 @@
+import { contextFromHeaders, inSpan, subjectKind, traceHeaders } from '@envoy-fleet/observability';
+import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { EventBus } from './event-bus';
 
 /** An event written in the same transaction as the change it describes. */
@@ -6,12 +8,16 @@ export interface OutboxEvent {
   subject: string;
   payload: unknown;
   msgId: string;
+  /** Headers to publish with it: the W3C trace context of the write that added it. */
+  headers?: Record<string, string>;
 }
 
 /** Where the relay reads unpublished events from and marks them published. */
 export interface OutboxStore {
   claimUnpublished(limit: number): Promise<OutboxEvent[]>;
   markPublished(ids: OutboxEvent['id'][]): Promise<void>;
+  /** How many rows wait and the oldest one's age in seconds, for `/metrics`. */
+  backlog?(): Promise<{ count: number; oldestAgeSeconds: number }>;
 }
 
 export interface OutboxRelayOptions {
@@ -21,6 +27,8 @@ export interface OutboxRelayOptions {
   onError?: (error: unknown) => void;
   /** Called with how many events each pass published. */
   onPublished?: (count: number) => void;
+  /** Called with each event once it is published and marked. */
+  onEventPublished?: (event: OutboxEvent) => void;
 }
 
 /**
@@ -74,15 +82,29 @@ export class OutboxRelay {
       for (;;) {
         const events = await this.store.claimUnpublished(this.options.batchSize);
         if (events.length === 0) break;
-        for (const event of events) await this.bus.publish(event.subject, event.payload, event.msgId);
+        for (const event of events) await this.publish(event);
         await this.store.markPublished(events.map((event) => event.id));
         total += events.length;
+        if (this.options.onEventPublished) events.forEach(this.options.onEventPublished);
         this.options.onPublished?.(events.length);
       }
     } catch (error) {
       this.options.onError?.(error);
     }
     return total;
+  }
+
+  /** Publishes in a producer span continuing the write's trace; the consumer's span is its child. */
+  private publish(event: OutboxEvent): Promise<void> {
+    const parent = contextFromHeaders(event.headers, ROOT_CONTEXT);
+    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': event.subject };
+    return inSpan(
+      `publish ${subjectKind(event.subject)}`,
+      { kind: SpanKind.PRODUCER, attributes },
+      () =>
+        this.bus.publish(event.subject, event.payload, event.msgId, { ...event.headers, ...traceHeaders() }),
+      parent,
+    );
   }
 
   private schedule(): void {

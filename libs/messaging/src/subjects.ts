@@ -18,11 +18,21 @@ export const Subjects = {
   proxyTokenRotated: (tenantId: string) => `fleet.proxy.token-rotated.${tenantId}`,
   tenantCreated: (tenantId: string) => `fleet.tenant.created.${tenantId}`,
   apiKeyChanged: (tenantId: string) => `fleet.apikey.changed.${tenantId}`,
+  /** A webhook subscription was created, changed or removed. */
+  webhookChanged: (tenantId: string) => `fleet.webhook.changed.${tenantId}`,
+  /** A test delivery asked for through the API; delivered only to the subscription it names. */
+  webhookTest: (tenantId: string) => `fleet.webhook.test.${tenantId}`,
+  /** An Alertmanager alert about the tenant started firing, or resolved (`status`). */
+  alert: (status: 'firing' | 'resolved', tenantId: string) => `fleet.alert.${status}.${tenantId}`,
+  /** A push to a Git repository, from GitHub's webhook (for GitOps). */
+  gitPush: (tenantId: string) => `fleet.git.push.${tenantId}`,
   /** Every tenant's events of one kind, for consumers. */
   allConfigUpdated: 'fleet.config.updated.*',
   allProxyStatus: 'fleet.proxy.status.*',
   allProxyRemoved: 'fleet.proxy.removed.*',
   allProxyTokenRotated: 'fleet.proxy.token-rotated.*',
+  /** Every fleet event of every tenant (webhook-service delivers them all). */
+  allEvents: 'fleet.>',
 } as const;
 
 /** The tenant id at the end of a fleet subject. */

@@ -79,8 +79,27 @@ describe.each([jetStream(), inProcess()])('EventBus contract: $name', (implement
 
     expect(oneToken).toEqual([subject('a'), subject('z')]);
     expect(rest.map((event) => event.subject)).toEqual([subject('a.b'), subject('a'), subject('z')]);
-    expect(rest[0]).toEqual({ subject: subject('a.b'), payload: { n: 1 }, msgId, redelivered: false });
+    expect(rest[0]).toEqual({
+      subject: subject('a.b'),
+      payload: { n: 1 },
+      msgId,
+      redelivered: false,
+      headers: {},
+    });
     await Promise.all([star.close(), tail.close()]);
+  });
+
+  it("hands the publisher's headers (the trace context) to subscribers", async () => {
+    const { subject } = freshTenant();
+    const seen: ReceivedEvent<Numbered>[] = [];
+    const subscription = await bus.subscribe<Numbered>({ subject: subject('>') }, async (event) => {
+      seen.push(event);
+    });
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await bus.publish(subject('traced'), { n: 1 }, randomUUID(), { traceparent, tracestate: 'fleet=1' });
+    await waitFor('the event', () => seen.length >= 1);
+    expect(seen[0].headers).toEqual({ traceparent, tracestate: 'fleet=1' });
+    await subscription.close();
   });
 
   it('rejects a publish outside the fleet stream', async () => {

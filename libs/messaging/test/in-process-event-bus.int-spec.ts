@@ -40,7 +40,7 @@ describe(InProcessEventBus.name, () => {
   it('keeps unacknowledged events across a restart and redelivers them', async () => {
     const before = await InProcessEventBus.open({ dir });
     const first = await collect(before, 'worker', (event) => event.payload.n === 1);
-    await before.publish(subject, { n: 1 }, 'm1');
+    await before.publish(subject, { n: 1 }, 'm1', { traceparent: 'kept-in-the-journal' });
     await before.publish(subject, { n: 2 }, 'm2');
     await waitFor('both events', () => first.seen.length >= 2);
     await first.subscription.close();
@@ -55,6 +55,7 @@ describe(InProcessEventBus.name, () => {
       [1, true],
       [3, false],
     ]);
+    expect(second.seen.map((event) => event.headers)).toEqual([{ traceparent: 'kept-in-the-journal' }, {}]);
     await after.close();
   });
 

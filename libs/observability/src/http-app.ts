@@ -4,13 +4,22 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppMetrics } from './metrics';
 import { recordHttpMetrics } from './http-metrics';
+import { traceHttpRequests } from './http-tracing';
+import { JsonLogger } from './json-logger';
+import { flushTracing, startTracing } from './tracing';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 export interface HttpAppOptions {
+  /** The app's name, on its spans (`fleet.app`). */
+  name: string;
   host: string;
   port: number;
   logLevel: string;
+  /** `json`: one JSON object per line with trace ids (JsonLogger); `text`: Nest's console format. */
+  logFormat?: 'json' | 'text';
+  /** `app` field of JSON log lines. */
+  serviceName?: string;
   /** Close on SIGTERM/SIGINT (default true). */
   shutdownHooks?: boolean;
   /** Extra setup (pipes, filters, plugins) before the app listens. */
@@ -23,11 +32,16 @@ export async function startHttpApp(
   options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
   const upTo = LEVELS.indexOf(options.logLevel as LogLevel);
+  const levels = LEVELS.slice(0, upTo < 0 ? 4 : upTo + 1);
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
-    logger: LEVELS.slice(0, upTo < 0 ? 4 : upTo + 1),
+    logger:
+      options.logFormat === 'json' ? new JsonLogger(options.serviceName ?? options.name, levels) : levels,
   });
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
-  recordHttpMetrics(app.getHttpAdapter().getInstance(), app.get(AppMetrics));
+  const fastify = app.getHttpAdapter().getInstance();
+  traceHttpRequests(fastify, options.name);
+  fastify.addHook('onClose', () => flushTracing());
+  recordHttpMetrics(fastify, app.get(AppMetrics));
   await options.configure?.(app);
   await app.listen(options.port, options.host);
   return app;
@@ -56,7 +70,13 @@ export async function startApp<C extends CommonConfig>(
   { shutdownHooks = true } = {},
 ): Promise<{ app: NestFastifyApplication; config: C }> {
   const config = loadConfig(definition.configClass, env);
+  const serviceName = config.OTEL_SERVICE_NAME || definition.name;
+  // The first app of a process sets it up; `npm start` names the process `envoy-fleet`.
+  startTracing({ serviceName, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const app = await startHttpApp(definition.moduleFor(config), {
+    name: definition.name,
+    serviceName,
+    logFormat: config.LOG_FORMAT,
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     logLevel: config.LOG_LEVEL,

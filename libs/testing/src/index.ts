@@ -1,3 +1,4 @@
 export * from './database';
 export * from './xds-clients';
 export * from './xds-raw-streams';
+export * from './http-receiver';

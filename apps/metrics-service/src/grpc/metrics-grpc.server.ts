@@ -1,7 +1,8 @@
 import { metrics } from '@envoy-fleet/envoy-api';
 import { Server } from '@grpc/grpc-js';
 import { bindServer } from '@envoy-fleet/xds';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppMetrics } from '@envoy-fleet/observability';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { MetricsConfig } from '../metrics-config';
 import { FleetStats } from '../sink/fleet-stats';
 import { decodeStreamMetricsMessage } from './stream-metrics.codec';
@@ -11,13 +12,9 @@ const SHUTDOWN_GRACE_MS = 2000;
 
 /** The gRPC server Envoy's `metrics_service` stats sink streams to. */
 @Injectable()
-export class MetricsGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MetricsGrpcServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MetricsGrpcServer.name);
-  private readonly server = new Server({
-    // StreamMetrics streams stay open for the proxy's lifetime; keepalives find dead peers.
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
-  });
+  private readonly server: Server;
   /** The bound port (differs from METRICS_GRPC_PORT when that is 0). */
   port = 0;
 
@@ -25,7 +22,15 @@ export class MetricsGrpcServer implements OnApplicationBootstrap, OnApplicationS
     private readonly config: MetricsConfig,
     private readonly handler: StreamMetricsHandler,
     private readonly stats: FleetStats,
-  ) {}
+    metrics: AppMetrics,
+  ) {
+    this.server = new Server({
+      // StreamMetrics streams stay open for the proxy's lifetime; keepalives find dead peers.
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      interceptors: [metrics.grpc.interceptor()],
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const method = metrics.MetricsServiceService.streamMetrics;
@@ -43,7 +48,7 @@ export class MetricsGrpcServer implements OnApplicationBootstrap, OnApplicationS
     this.logger.log(`StreamMetrics listening on ${this.config.METRICS_GRPC_HOST}:${this.port}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     // Metrics streams never end by themselves: give in-flight work a moment, then cut them.
     const graceful = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());

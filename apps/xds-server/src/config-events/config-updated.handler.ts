@@ -20,6 +20,6 @@ export class ConfigUpdatedHandler extends SubjectHandler<ConfigUpdatedEvent> {
 
   async handle(event: ConfigUpdatedEvent): Promise<void> {
     this.logger.debug(`tenant ${event.tenantId} config version ${event.version}`);
-    this.pushes.changed(event.tenantId);
+    this.pushes.changed(event.tenantId, event);
   }
 }

@@ -1,6 +1,7 @@
 import { csds } from '@envoy-fleet/envoy-api';
 import { bindServer, toGrpcStatus } from '@envoy-fleet/xds';
 import { Server, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { AppMetrics } from '@envoy-fleet/observability';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { XdsCallbacksService } from '../proxy-status/xds-callbacks.service';
 import { ConnectedProxiesService } from '../snapshots/connected-proxies.service';
@@ -15,7 +16,7 @@ import { clientStatus } from './client-status';
 @Injectable()
 export class CsdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CsdsGrpcServer.name);
-  private readonly server = new Server();
+  private readonly server: Server;
   /** The bound port (differs from XDS_CSDS_PORT when that is 0). */
   port = 0;
 
@@ -23,7 +24,10 @@ export class CsdsGrpcServer implements OnApplicationBootstrap, OnApplicationShut
     private readonly config: XdsConfig,
     private readonly callbacks: XdsCallbacksService,
     private readonly connected: ConnectedProxiesService,
-  ) {}
+    metrics: AppMetrics,
+  ) {
+    this.server = new Server({ interceptors: [metrics.grpc.interceptor()] });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.XDS_CSDS_PORT < 0) return;

@@ -1,6 +1,7 @@
 import { Server } from '@grpc/grpc-js';
 import { addXdsServices, bindServer, SnapshotCache, XdsServices } from '@envoy-fleet/xds';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppMetrics } from '@envoy-fleet/observability';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { XdsCallbacksService } from '../proxy-status/xds-callbacks.service';
 import { ProxyStatusRecorder } from '../proxy-status/proxy-status.recorder';
 import { XdsConfig } from '../xds-config';
@@ -10,7 +11,7 @@ const SHUTDOWN_GRACE_MS = 2000;
 
 /** The gRPC server proxies connect to for ADS. */
 @Injectable()
-export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class XdsGrpcServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(XdsGrpcServer.name);
   private readonly server: Server;
   private xds?: XdsServices;
@@ -22,8 +23,10 @@ export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutd
     private readonly cache: SnapshotCache,
     private readonly callbacks: XdsCallbacksService,
     private readonly recorder: ProxyStatusRecorder,
+    metrics: AppMetrics,
   ) {
     this.server = new Server({
+      interceptors: [metrics.grpc.interceptor()],
       // Envoy keeps ADS streams open for hours; keepalives find dead peers.
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
@@ -59,7 +62,8 @@ export class XdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutd
     return this.xds?.endStreamsOf(nodeId, error) ?? 0;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Streams end and the last statuses are written before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
     // ADS streams never end by themselves: give in-flight work a moment, then cut them.
     const graceful = new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());

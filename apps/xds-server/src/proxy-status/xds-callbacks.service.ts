@@ -1,9 +1,12 @@
-import { ResourceType } from '@envoy-fleet/domain';
+import { DomainError, ResourceType } from '@envoy-fleet/domain';
 import { StreamInfo, XdsCallbacks } from '@envoy-fleet/xds';
 import type { core } from '@envoy-fleet/envoy-api';
+import { contextFromMetadata, inSpan } from '@envoy-fleet/observability';
 import { Injectable, Logger } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { ProxyAuthenticator } from '../auth/proxy-authenticator';
 import { StreamAdmissionRate } from '../grpc/stream-admission-rate';
+import { XdsMetrics } from '../metrics/xds-metrics';
 import { XdsConfig } from '../xds-config';
 import { ConnectedProxiesService } from '../snapshots/connected-proxies.service';
 import { TenantSnapshotsService } from '../snapshots/tenant-snapshots.service';
@@ -28,12 +31,29 @@ export class XdsCallbacksService implements XdsCallbacks {
     private readonly recorder: ProxyStatusRecorder,
     private readonly auth: ProxyAuthenticator,
     private readonly tenantSnapshots: TenantSnapshotsService,
+    private readonly metrics: XdsMetrics,
     config: XdsConfig,
   ) {
     this.admissionRate = new StreamAdmissionRate(config.XDS_MAX_NEW_STREAMS_PER_SECOND);
   }
 
-  async onStreamNode(stream: StreamInfo, node: core.Node): Promise<void> {
+  onStreamOpen(stream: StreamInfo): void {
+    this.metrics.streamOpened(stream.kind);
+  }
+
+  /** Admits the stream in a span, continuing the client's trace when its metadata has `traceparent`. */
+  onStreamNode(stream: StreamInfo, node: core.Node): Promise<void> {
+    const attributes = { 'fleet.app': 'xds-server', 'rpc.system': 'grpc', 'xds.node_id': node.id };
+    const parent = contextFromMetadata(stream.metadata);
+    return inSpan(
+      'xds stream admit',
+      { kind: SpanKind.SERVER, attributes },
+      () => this.admit(stream, node),
+      parent,
+    );
+  }
+
+  private async admit(stream: StreamInfo, node: core.Node): Promise<void> {
     const admission = { closed: false };
     this.admitting.set(stream.streamId, admission);
     try {
@@ -48,6 +68,9 @@ export class XdsCallbacksService implements XdsCallbacks {
       const stored = await this.recorder.load(proxy.tenantId, proxy.id);
       this.sync.set(stream.streamId, new StreamSync(stored));
       this.recorder.connected(proxy.tenantId, proxy.id, true);
+    } catch (error) {
+      this.metrics.refused(error instanceof DomainError ? error.code : 'INTERNAL');
+      throw error;
     } finally {
       this.admitting.delete(stream.streamId);
       // Closed while being admitted: onStreamClosed found no place to free, so free it now.
@@ -79,22 +102,28 @@ export class XdsCallbacksService implements XdsCallbacks {
     const current = snapshot?.resources(type).version === version ? snapshot : undefined;
     const resources = current ? pick(digestsOf(current, type), resourceNames) : {};
     const configVersion = current ? this.tenantSnapshots.configVersionOf(current) : 0;
+    const previous = sync.entries().find(([sent]) => sent === type)?.[1].configVersion ?? 0;
+    this.metrics.responseSent({ tenantId: proxy.tenantId, type, previous, configVersion }, sync);
     this.record(stream, 'PENDING', sync.sent(type, version, resources, configVersion), type);
   }
 
   onAck(stream: StreamInfo, type: ResourceType): void {
     const sync = this.sync.get(stream.streamId);
-    if (sync) this.record(stream, 'ACKED', sync.acked(type), type);
+    if (!sync) return;
+    this.metrics.acked(type, sync);
+    this.record(stream, 'ACKED', sync.acked(type), type);
   }
 
   onNack(stream: StreamInfo, type: ResourceType, _version: string, errorDetail: string): void {
     const sync = this.sync.get(stream.streamId);
     if (!sync) return;
     const state = sync.nacked(type, errorDetail);
+    this.metrics.nacked(type, sync);
     this.record(stream, 'NACKED', state, type, { errorDetail, rejection: state.rejection });
   }
 
   onStreamClosed(stream: StreamInfo): void {
+    this.metrics.streamClosed(stream.kind);
     const admission = this.admitting.get(stream.streamId);
     if (admission) admission.closed = true;
     else this.free(stream.streamId);

@@ -1,7 +1,9 @@
 import { Database, ProxyRecord, ProxyRepository } from '@envoy-fleet/data-access';
 import { DomainError } from '@envoy-fleet/domain';
-import { SnapshotCache } from '@envoy-fleet/xds';
+import { Snapshot, SnapshotCache } from '@envoy-fleet/xds';
 import { Injectable, Logger } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
+import { XdsMetrics } from '../metrics/xds-metrics';
 import { TenantSnapshotsService } from './tenant-snapshots.service';
 
 /**
@@ -21,7 +23,10 @@ export class ConnectedProxiesService {
     private readonly proxies: ProxyRepository,
     private readonly tenantSnapshots: TenantSnapshotsService,
     readonly cache: SnapshotCache,
-  ) {}
+    private readonly metrics: XdsMetrics,
+  ) {
+    metrics.watch({ connectedProxies: () => this.streams.size });
+  }
 
   /**
    * Admits a stream for `nodeId`: PERMISSION_DENIED unless the node id is registered; `check` may
@@ -59,6 +64,7 @@ export class ConnectedProxiesService {
     if (!nodes || nodes.size === 0) {
       this.nodesByTenant.delete(tenantId);
       this.tenantSnapshots.forget(tenantId);
+      this.metrics.origins.forget(tenantId);
     }
     return entry.proxy;
   }
@@ -67,12 +73,29 @@ export class ConnectedProxiesService {
   async refreshTenant(tenantId: string): Promise<void> {
     if (!this.nodesByTenant.has(tenantId)) {
       this.tenantSnapshots.forget(tenantId);
+      this.metrics.origins.forget(tenantId);
       return;
     }
     const snapshot = await this.tenantSnapshots.rebuild(tenantId);
     if (!snapshot) return;
-    for (const nodeId of this.nodesByTenant.get(tenantId) ?? []) this.cache.setSnapshot(nodeId, snapshot);
+    this.metrics.origins.pushed(tenantId, this.tenantSnapshots.configVersionOf(snapshot));
+    const nodes = this.nodesByTenant.get(tenantId) ?? new Set<string>();
+    this.describePush(nodes, snapshot);
+    for (const nodeId of nodes) this.cache.setSnapshot(nodeId, snapshot);
     this.logger.debug(`tenant ${tenantId} pushed ${JSON.stringify(snapshot.versions())}`);
+  }
+
+  /** Puts what a push sends on its span (PushTraces): the types that changed and how many proxies get them. */
+  private describePush(nodes: Set<string>, snapshot: Snapshot): void {
+    const span = trace.getActiveSpan();
+    if (!span?.isRecording()) return;
+    const [first] = nodes;
+    const before = first === undefined ? undefined : this.cache.getSnapshot(first)?.versions();
+    const after = snapshot.versions();
+    const types = Object.entries(after).filter(
+      ([type, version]) => before?.[type as keyof typeof after] !== version,
+    );
+    span.setAttributes({ 'xds.types': types.map(([type]) => type), 'xds.proxies': nodes.size });
   }
 
   proxyOf(nodeId: string): ProxyRecord | undefined {

@@ -53,4 +53,12 @@ describe(TenantDebouncer.name, () => {
     expect(pushed).toEqual(['x', 'y']);
     expect(debouncer.waiting()).toBe(0);
   });
+
+  it('drops what waits when cancelled', () => {
+    debouncer.changed('z');
+    debouncer.cancel();
+    jest.advanceTimersByTime(2000);
+    expect(pushed).toEqual([]);
+    expect(debouncer.waiting()).toBe(0);
+  });
 });

@@ -44,7 +44,13 @@ export class TenantDebouncer {
     return this.pending.size;
   }
 
-  /** Pushes everything waiting now (shutdown). */
+  /** Drops everything waiting (shutdown). */
+  cancel(): void {
+    for (const pending of this.pending.values()) clearTimeout(pending.timer);
+    this.pending.clear();
+  }
+
+  /** Pushes everything waiting now. */
   flush(): void {
     for (const [tenantId, pending] of this.pending) {
       clearTimeout(pending.timer);

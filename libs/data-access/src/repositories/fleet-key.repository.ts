@@ -23,3 +23,19 @@ export function proxyTokenKey(db: Database, keys: FleetKeyRepository, configured
     keys.getOrCreate(tx, 'proxy-token', () => randomBytes(32).toString('base64url')),
   );
 }
+
+/**
+ * The AES-256-GCM key (base64, 32 bytes) that seals webhook secrets: `configured` when set
+ * (SECRETS_ENCRYPTION_KEY), else one made once and kept in the database. Production should set it,
+ * so the key does not sit beside what it protects.
+ */
+export function secretsEncryptionKey(
+  db: Database,
+  keys: FleetKeyRepository,
+  configured: string,
+): Promise<string> {
+  if (configured) return Promise.resolve(configured);
+  return db.asSystem((tx) =>
+    keys.getOrCreate(tx, 'secrets-encryption', () => randomBytes(32).toString('base64')),
+  );
+}

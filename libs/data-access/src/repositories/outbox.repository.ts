@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { context, propagation } from '@opentelemetry/api';
 import type { SystemTx, Tx } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 import type { Json } from '../json';
@@ -12,6 +13,8 @@ export interface OutboxMessage {
   payload: Json;
   /** Publish with this as the JetStream message id, so a re-publish is de-duplicated. */
   msgId: string;
+  /** Publish with these headers: the W3C trace context (`traceparent`) of the write. */
+  headers: Record<string, string>;
   createdAt: Date;
 }
 
@@ -21,6 +24,7 @@ interface OutboxRow {
   subject: string;
   payload: Json;
   msg_id: string;
+  headers: Record<string, string> | null;
   created_at: Date;
 }
 
@@ -30,18 +34,41 @@ interface OutboxRow {
  */
 @Injectable()
 export class OutboxRepository {
-  /** Adds an event to publish once the surrounding transaction commits; returns its msgId. */
+  /**
+   * Adds an event to publish once the surrounding transaction commits; returns its msgId. It keeps
+   * `headers`, by default the active trace context, so the consumer continues the writer's trace.
+   */
   async add(
     tx: Tx,
     tenantId: string,
     subject: string,
     payload: Json,
     msgId: string = randomUUID(),
+    headers: Record<string, string> = activeTraceContext(),
   ): Promise<string> {
     await tx.outboxEvent.create({
-      data: { tenantId, subject, payload: payload as Prisma.InputJsonValue, msgId },
+      data: { tenantId, subject, payload: payload as Prisma.InputJsonValue, msgId, headers },
     });
     return msgId;
+  }
+
+  /** Adds many events in one statement, in order, sharing `headers`. */
+  async addMany(
+    tx: Tx,
+    tenantId: string,
+    events: { subject: string; payload: Json }[],
+    headers: Record<string, string> = activeTraceContext(),
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await tx.outboxEvent.createMany({
+      data: events.map((event) => ({
+        tenantId,
+        subject: event.subject,
+        payload: event.payload as Prisma.InputJsonValue,
+        msgId: randomUUID(),
+        headers,
+      })),
+    });
   }
 
   /**
@@ -50,7 +77,7 @@ export class OutboxRepository {
    */
   async claimUnpublished(tx: SystemTx, limit: number): Promise<OutboxMessage[]> {
     const rows = await tx.$queryRaw<OutboxRow[]>`
-      SELECT id, tenant_id::text AS tenant_id, subject, payload, msg_id::text AS msg_id, created_at
+      SELECT id, tenant_id::text AS tenant_id, subject, payload, headers, msg_id::text AS msg_id, created_at
         FROM outbox_events
        WHERE published_at IS NULL
        ORDER BY id
@@ -62,8 +89,19 @@ export class OutboxRepository {
       subject: row.subject,
       payload: row.payload,
       msgId: row.msg_id,
+      headers: row.headers ?? {},
       createdAt: row.created_at,
     }));
+  }
+
+  /** How many events wait to be published, and the oldest one's age in seconds (0 if none). */
+  async backlog(tx: SystemTx): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const [row] = await tx.$queryRaw<{ count: bigint; age: number | null }[]>`
+      SELECT count(*) AS count,
+             extract(epoch FROM now() - min(created_at))::float8 AS age
+        FROM outbox_events
+       WHERE published_at IS NULL`;
+    return { count: Number(row?.count ?? 0), oldestAgeSeconds: Math.max(0, row?.age ?? 0) };
   }
 
   /** Marks events as published. */
@@ -71,4 +109,11 @@ export class OutboxRepository {
     if (ids.length === 0) return;
     await tx.outboxEvent.updateMany({ where: { id: { in: ids } }, data: { publishedAt: at } });
   }
+}
+
+/** `traceparent` (and `tracestate`) of the active span; {} outside one. */
+function activeTraceContext(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return headers;
 }

@@ -80,6 +80,12 @@ export class ProxyRepository {
     return toProxy(await tx.proxy.update({ where: { id }, data }));
   }
 
+  /** Like setConnected, without failing for a proxy deleted meanwhile (batched status writes). */
+  async markConnected(tx: Tx, id: string, connected: boolean, at: Date): Promise<void> {
+    const data = connected ? { connected, lastConnectedAt: at } : { connected, lastDisconnectedAt: at };
+    await tx.proxy.updateMany({ where: { id }, data });
+  }
+
   /** Deletes the proxy and its status rows. */
   async delete(tx: Tx, tenantId: string, id: string): Promise<void> {
     const { count } = await tx.proxy.deleteMany({ where: { id, tenantId } });

@@ -37,9 +37,14 @@ export class InProcessEventBus implements EventBus {
     return new InProcessEventBus(lease.stream, () => lease.release());
   }
 
-  async publish(subject: string, payload: unknown, msgId: string): Promise<void> {
+  async publish(
+    subject: string,
+    payload: unknown,
+    msgId: string,
+    headers?: Record<string, string>,
+  ): Promise<void> {
     this.assertOpen();
-    await this.stream.publish(subject, payload, msgId);
+    await this.stream.publish(subject, payload, msgId, headers);
   }
 
   async subscribe<T>(options: SubscribeOptions, handler: EventHandler<T>): Promise<Subscription> {

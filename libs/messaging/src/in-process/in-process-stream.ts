@@ -64,7 +64,12 @@ export class InProcessStream implements MessageSource {
   }
 
   /** Stores and delivers `payload` unless `msgId` was published within the de-duplication window. */
-  async publish(subject: string, payload: unknown, msgId: string): Promise<void> {
+  async publish(
+    subject: string,
+    payload: unknown,
+    msgId: string,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     if (
       !isLiteralSubject(subject) ||
       !FLEET_STREAM_SUBJECTS.some((filter) => subjectMatches(filter, subject))
@@ -76,8 +81,17 @@ export class InProcessStream implements MessageSource {
     const earlier = this.published.get(msgId);
     if (earlier) return earlier.written;
     const data = JSON.stringify(payload) ?? 'null';
-    const message: StoredMessage = { seq: ++this.lastSeq, subject, msgId, data, time };
-    const written = this.record({ type: 'message', seq: message.seq, subject, msgId, payload, time });
+    const kept = Object.keys(headers).length > 0 ? { headers: { ...headers } } : {};
+    const message: StoredMessage = { seq: ++this.lastSeq, subject, msgId, data, time, ...kept };
+    const written = this.record({
+      type: 'message',
+      seq: message.seq,
+      subject,
+      msgId,
+      payload,
+      time,
+      ...kept,
+    });
     this.published.set(msgId, { time, written });
     try {
       await written;
@@ -104,6 +118,7 @@ export class InProcessStream implements MessageSource {
         payload: JSON.parse(message.data) as T,
         msgId: message.msgId,
         redelivered,
+        headers: { ...message.headers },
       });
     if (!options.durable) {
       const subscription = new LiveSubscription(filter, deliver, () => this.live.delete(subscription));

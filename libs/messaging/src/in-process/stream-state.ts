@@ -11,7 +11,15 @@ import { subjectMatches } from './subject-filter';
  */
 export type JournalEntry =
   | { type: 'stream'; lastSeq: number }
-  | { type: 'message'; seq: number; subject: string; msgId: string; payload: unknown; time: number }
+  | {
+      type: 'message';
+      seq: number;
+      subject: string;
+      msgId: string;
+      payload: unknown;
+      time: number;
+      headers?: Record<string, string>;
+    }
   | {
       type: 'consumer';
       name: string;
@@ -30,6 +38,8 @@ export interface StoredMessage {
   msgId: string;
   data: string;
   time: number;
+  /** The publisher's headers (trace context); absent when there were none. */
+  headers?: Record<string, string>;
 }
 
 /** What a durable consumer has done: everything up to `ackFloor` is settled. */
@@ -66,6 +76,7 @@ export function replayJournal(entries: Iterable<JournalEntry>): StreamState {
           msgId: entry.msgId,
           data: JSON.stringify(entry.payload ?? null),
           time: entry.time,
+          ...(entry.headers ? { headers: entry.headers } : {}),
         });
         break;
       case 'consumer':
@@ -143,6 +154,7 @@ export function journalOf(state: StreamState): JournalEntry[] {
       msgId: message.msgId,
       payload: JSON.parse(message.data),
       time: message.time,
+      ...(message.headers ? { headers: message.headers } : {}),
     })),
     ...[...state.consumers.values()].map((consumer): JournalEntry => ({
       type: 'consumer',

@@ -6,6 +6,8 @@ import type { ResourceType } from '@envoy-fleet/domain';
 export interface StreamInfo {
   /** Unique per server process. */
   streamId: number;
+  /** State of the World or Delta. */
+  kind: 'sotw' | 'delta';
   peer: string;
   /** The stream's call metadata (e.g. a token), as sent by the proxy. */
   metadata: Metadata;

@@ -25,7 +25,7 @@ function harness(callbacks: XdsCallbacks = {}) {
   const failures: unknown[] = [];
   const events: string[] = [];
   const stream = new SotwStream(
-    { streamId: 1, peer: 'test', metadata: new Metadata() },
+    { streamId: 1, kind: 'sotw', peer: 'test', metadata: new Metadata() },
     cache,
     {
       onAck: (_s, type, version) => events.push(`ack ${type} ${version}`),

@@ -30,7 +30,7 @@ export function deltaHarness(onlyType?: ResourceType, extra: XdsCallbacks = {}) 
   const failures: unknown[] = [];
   const { events, callbacks } = recorder();
   const stream = new DeltaStream(
-    { streamId: 1, peer: 'test', metadata: new Metadata() },
+    { streamId: 1, kind: 'delta', peer: 'test', metadata: new Metadata() },
     cache,
     { ...callbacks, ...extra },
     {
@@ -55,7 +55,7 @@ export function sotwHarness(onlyType?: ResourceType, extra: XdsCallbacks = {}) {
   const failures: unknown[] = [];
   const { events, callbacks } = recorder();
   const stream = new SotwStream(
-    { streamId: 1, peer: 'test', metadata: new Metadata() },
+    { streamId: 1, kind: 'sotw', peer: 'test', metadata: new Metadata() },
     cache,
     { ...callbacks, ...extra },
     { send: (bytes) => sent.push(discovery.DiscoveryResponse.decode(bytes)), fail: (e) => failures.push(e) },

@@ -85,6 +85,7 @@ export function addXdsServices(server: Server, options: XdsServiceOptions): XdsS
           call,
           open,
           options,
+          'sotw',
           (info, transport) => new SotwStream(info, options.watcher, callbacks, transport, type),
         ),
       delta: (call: ServerDuplexStream<discovery.DeltaDiscoveryRequest, Buffer>) =>
@@ -92,6 +93,7 @@ export function addXdsServices(server: Server, options: XdsServiceOptions): XdsS
           call,
           open,
           options,
+          'delta',
           (info, transport) => new DeltaStream(info, options.watcher, callbacks, transport, type),
         ),
     };
@@ -113,9 +115,10 @@ function serve<Request>(
   call: ServerDuplexStream<Request, Buffer>,
   open: OpenStreams,
   options: XdsServiceOptions,
+  kind: StreamInfo['kind'],
   create: (info: StreamInfo, transport: StreamTransport) => ServedStream<Request>,
 ): void {
-  const info: StreamInfo = { streamId: ++streamSeq, peer: call.getPeer(), metadata: call.metadata };
+  const info: StreamInfo = { streamId: ++streamSeq, kind, peer: call.getPeer(), metadata: call.metadata };
   // Emitting 'error' on a server stream ends the call with that status.
   const fail = (error: unknown) => call.emit('error', toGrpcStatus(error, options.log));
   const stream = create(info, { send: (response) => call.write(response), fail });

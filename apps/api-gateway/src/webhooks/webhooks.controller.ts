@@ -1,0 +1,92 @@
+import { Principal, WRITER_ROLES } from '@envoy-fleet/domain';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
+import { WebhookDeliveryView, WebhooksService, WebhookView } from './webhooks.service';
+
+/** `/v1/webhooks`: subscriptions to fleet events, their delivery log and redeliveries. */
+@Controller('v1/webhooks')
+@Authenticated()
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: WebhookView[] }> {
+    return { items: await this.webhooks.list(principal) };
+  }
+
+  @Post()
+  @Roles(...WRITER_ROLES)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateWebhookDto,
+  ): Promise<WebhookView & { secret: string }> {
+    return this.webhooks.create(principal, dto);
+  }
+
+  @Get(':id')
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<WebhookView> {
+    return this.webhooks.get(principal, id);
+  }
+
+  @Patch(':id')
+  @Roles(...WRITER_ROLES)
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() dto: UpdateWebhookDto,
+  ): Promise<WebhookView> {
+    return this.webhooks.update(principal, id, dto);
+  }
+
+  @Delete(':id')
+  @Roles(...WRITER_ROLES)
+  @HttpCode(204)
+  remove(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<void> {
+    return this.webhooks.remove(principal, id);
+  }
+
+  /** Sends a `webhook.test` event to this subscription through the normal delivery path. */
+  @Post(':id/test')
+  @Roles(...WRITER_ROLES)
+  @HttpCode(202)
+  test(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<{ subscriptionId: string; eventType: string }> {
+    return this.webhooks.test(principal, id);
+  }
+
+  @Get(':id/deliveries')
+  async deliveries(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<{ items: WebhookDeliveryView[] }> {
+    return { items: await this.webhooks.listDeliveries(principal, id) };
+  }
+
+  @Get(':id/deliveries/:deliveryId')
+  delivery(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Param('deliveryId', UuidParamPipe) deliveryId: string,
+  ): Promise<WebhookDeliveryView> {
+    return this.webhooks.getDelivery(principal, id, deliveryId);
+  }
+
+  /** Queues the delivery again, with the same delivery id. */
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @Roles(...WRITER_ROLES)
+  @HttpCode(202)
+  redeliver(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Param('deliveryId', UuidParamPipe) deliveryId: string,
+  ): Promise<WebhookDeliveryView> {
+    return this.webhooks.redeliver(principal, id, deliveryId);
+  }
+}

@@ -1,0 +1,154 @@
+// `npm run bench:webhooks`: deliveries per second from JetStream through webhook-service (built,
+// its own process, on PostgreSQL) to a receiver on loopback, and p50/p99 from event to delivery;
+// in the same run, a bare fetch (undici) POST loop to the same receiver at the same concurrency.
+// See README.md, "Webhooks".
+import { Database, TenantRepository, WebhookSubscriptionRepository } from '@envoy-fleet/data-access';
+import { SecretBox } from '@envoy-fleet/domain';
+import { FLEET_STREAM, JetStreamEventBus, Subjects } from '@envoy-fleet/messaging';
+import { createTestDatabase } from '@envoy-fleet/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { BenchReceiver } from './bench-receiver';
+
+const env = (name: string, fallback: string) => process.env[name] || fallback;
+const EVENTS = Number(env('WEBHOOK_BENCH_EVENTS', '5000'));
+const CONCURRENCY = Number(env('WEBHOOK_BENCH_CONCURRENCY', '32'));
+const NATS_URL = env('TEST_NATS_URL', 'nats://127.0.0.1:4222');
+const HTTP_PORT = Number(env('WEBHOOK_BENCH_HTTP_PORT', '39302'));
+
+async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+/** The bare loop: CONCURRENCY workers POSTing a same-sized body until `count` are answered. */
+async function bareLoop(url: string, count: number, body: string): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next++ < count) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.text();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return count / ((performance.now() - started) / 1000);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  const database = await createTestDatabase();
+  const receiver = await BenchReceiver.start();
+  const consumer = `webhook-bench-${randomUUID().slice(0, 8)}`;
+  const key = randomBytes(32).toString('base64');
+  const db = Database.connect(database.appUrl);
+  const tenant = await db.asSystem((tx) => new TenantRepository().create(tx, 'bench'));
+  await db.forTenant(tenant.id, (tx) =>
+    new WebhookSubscriptionRepository().create(tx, {
+      tenantId: tenant.id,
+      name: 'bench',
+      kind: 'http',
+      url: receiver.url,
+      eventTypes: ['config.*'],
+      secretSealed: new SecretBox(key).seal('bench-signing-secret'),
+      active: true,
+    }),
+  );
+  const main = resolve(__dirname, '../../dist/apps/webhook-service/src/main.js');
+  const service = spawn(process.execPath, [main], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      HTTP_PORT: String(HTTP_PORT),
+      DATABASE_URL: database.appUrl,
+      NATS_URL,
+      SECRETS_ENCRYPTION_KEY: key,
+      WEBHOOK_ALLOWED_TARGETS: 'loopback',
+      WEBHOOK_CONSUMER_NAME: consumer,
+      WEBHOOK_CONCURRENCY_PER_TARGET: String(CONCURRENCY),
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await jetstreamManager(nc);
+  const bus = await JetStreamEventBus.connect(NATS_URL, 'webhook-bench');
+  try {
+    await waitUntil(
+      async () => (await fetch(`http://127.0.0.1:${HTTP_PORT}/readyz`).catch(() => null))?.ok ?? false,
+      30_000,
+      'webhook-service',
+    );
+    // A new durable consumer starts at the stream's beginning: let it pass the history first.
+    await waitUntil(
+      async () => (await jsm.consumers.info(FLEET_STREAM, consumer)).num_pending === 0,
+      300_000,
+      'history',
+    );
+
+    const published = new Map<number, number>();
+    const started = performance.now();
+    for (let version = 1; version <= EVENTS; version++) {
+      published.set(version, Date.now());
+      const payload = {
+        tenantId: tenant.id,
+        version,
+        actor: 'bench',
+        changes: [],
+        occurredAt: new Date().toISOString(),
+      };
+      await bus.publish(Subjects.configUpdated(tenant.id), payload, randomUUID());
+    }
+    await waitUntil(() => receiver.versions.size >= EVENTS, 600_000, 'every delivery');
+    const seconds = (performance.now() - started) / 1000;
+    const fleetRate = EVENTS / seconds;
+    const latencies = [...receiver.versions]
+      .map(([v, at]) => at - (published.get(v) ?? at))
+      .sort((a, b) => a - b);
+
+    const duplicates = receiver.requests - receiver.versions.size;
+    const body = receiver.lastBody;
+    const bareRate = await bareLoop(receiver.url, EVENTS, body);
+    const figures = {
+      events: EVENTS,
+      concurrency: CONCURRENCY,
+      deliveriesPerSecond: Math.round(fleetRate),
+      bareLoopPerSecond: Math.round(bareRate),
+      ratio: Number((fleetRate / bareRate).toFixed(2)),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      duplicates,
+    };
+    console.log(JSON.stringify(figures, null, 2));
+  } finally {
+    service.kill('SIGTERM');
+    await new Promise((done) => service.once('exit', done));
+    await jsm.consumers.delete(FLEET_STREAM, consumer).catch(() => undefined);
+    await nc.close();
+    await bus.close();
+    await receiver.close();
+    await db.close();
+    await database.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import type { SystemTx, Tx } from '../database';
+import { found } from '../errors';
+import type * as Rows from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import type { Json } from '../json';
+
+const KIND = 'webhook delivery';
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead_lettered';
+
+/** One try at a delivery, as kept in its log. */
+export interface WebhookAttempt {
+  at: string;
+  statusCode?: number;
+  latencyMs: number;
+  error?: string;
+  response?: string;
+}
+
+/** One event for one subscription, with its attempts. */
+export interface WebhookDeliveryRecord {
+  id: string;
+  tenantId: string;
+  subscriptionId: string;
+  eventType: string;
+  eventMsgId: string;
+  payload: unknown;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt?: Date;
+  attemptLog: WebhookAttempt[];
+  eventAt: Date;
+  createdAt: Date;
+  deliveredAt?: Date;
+}
+
+/** A delivery to create; `leasedUntil` lets the creating worker try it at once without a poller racing it. */
+export interface NewWebhookDelivery {
+  id: string;
+  tenantId: string;
+  subscriptionId: string;
+  eventType: string;
+  eventMsgId: string;
+  payload: Json;
+  eventAt: Date;
+  leasedUntil: Date;
+}
+
+/** The outcome of one attempt: the row's new state. */
+export interface WebhookAttemptResult {
+  status: WebhookDeliveryStatus;
+  attempt: WebhookAttempt;
+  nextAttemptAt: Date | null;
+}
+
+function toRecord(row: Rows.WebhookDelivery): WebhookDeliveryRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    subscriptionId: row.subscriptionId,
+    eventType: row.eventType,
+    eventMsgId: row.eventMsgId,
+    payload: row.payload,
+    status: row.status as WebhookDeliveryStatus,
+    attempts: row.attempts,
+    ...(row.nextAttemptAt ? { nextAttemptAt: row.nextAttemptAt } : {}),
+    attemptLog: row.attemptLog as unknown as WebhookAttempt[],
+    eventAt: row.eventAt,
+    createdAt: row.createdAt,
+    ...(row.deliveredAt ? { deliveredAt: row.deliveredAt } : {}),
+  };
+}
+
+/** The delivery log, and the queue of deliveries still to try. */
+@Injectable()
+export class WebhookDeliveryRepository {
+  /** Inserts the deliveries not there yet (a repeated event maps to the same ids); returns those inserted. */
+  async createMissing(tx: Tx, deliveries: NewWebhookDelivery[]): Promise<string[]> {
+    if (deliveries.length === 0) return [];
+    // ON CONFLICT DO NOTHING: only the rows inserted now come back, also when a replica races us.
+    const inserted = await tx.webhookDelivery.createManyAndReturn({
+      data: deliveries.map((d) => ({ ...d, payload: d.payload as Prisma.InputJsonValue })),
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    return inserted.map((row) => row.id);
+  }
+
+  /** Leases up to `limit` pending deliveries that are due and not held by a live worker. */
+  async claimDue(tx: SystemTx, limit: number, leaseMs: number): Promise<WebhookDeliveryRecord[]> {
+    const claimed = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE webhook_deliveries SET leased_until = now() + ${leaseMs} * interval '1 millisecond'
+      WHERE id IN (
+        SELECT id FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= now()
+          AND (leased_until IS NULL OR leased_until < now())
+        ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id`;
+    return this.findByIds(
+      tx,
+      claimed.map((row) => row.id),
+    );
+  }
+
+  async findByIds(tx: SystemTx, ids: string[]): Promise<WebhookDeliveryRecord[]> {
+    if (ids.length === 0) return [];
+    return (await tx.webhookDelivery.findMany({ where: { id: { in: ids } } })).map(toRecord);
+  }
+
+  /** Records one attempt and the delivery's new state, and lets go of its lease. */
+  async recordAttempt(tx: SystemTx, id: string, result: WebhookAttemptResult): Promise<void> {
+    const { attempt } = result;
+    const entry = JSON.stringify([attempt]);
+    await tx.$executeRaw`
+      UPDATE webhook_deliveries SET
+        status = ${result.status}, attempts = attempts + 1, next_attempt_at = ${result.nextAttemptAt},
+        leased_until = NULL, last_status_code = ${attempt.statusCode ?? null},
+        last_error = ${attempt.error ?? null}, last_latency_ms = ${attempt.latencyMs},
+        last_response = ${attempt.response ?? null}, attempt_log = attempt_log || ${entry}::jsonb,
+        delivered_at = CASE WHEN ${result.status} = 'delivered' THEN now() ELSE delivered_at END
+      WHERE id = ${id}::uuid`;
+  }
+
+  /** Puts off the next attempt without counting one (e.g. the target's circuit is open). */
+  async postpone(tx: SystemTx, id: string, until: Date): Promise<void> {
+    await tx.webhookDelivery.update({ where: { id }, data: { nextAttemptAt: until, leasedUntil: null } });
+  }
+
+  /** The tenant's deliveries, newest first, optionally of one subscription. */
+  async list(
+    tx: Tx,
+    tenantId: string,
+    subscriptionId?: string,
+    limit = 100,
+  ): Promise<WebhookDeliveryRecord[]> {
+    const rows = await tx.webhookDelivery.findMany({
+      where: { tenantId, ...(subscriptionId ? { subscriptionId } : {}) },
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+    });
+    return rows.map(toRecord);
+  }
+
+  async get(tx: Tx, tenantId: string, id: string): Promise<WebhookDeliveryRecord> {
+    return toRecord(found(KIND, id, await tx.webhookDelivery.findFirst({ where: { id, tenantId } })));
+  }
+
+  /** Queues the delivery again now (same id), whatever its state. */
+  async redeliver(tx: Tx, tenantId: string, id: string): Promise<WebhookDeliveryRecord> {
+    await this.get(tx, tenantId, id);
+    const row = await tx.webhookDelivery.update({
+      where: { id },
+      data: { status: 'pending', nextAttemptAt: new Date(), leasedUntil: null },
+    });
+    return toRecord(row);
+  }
+}

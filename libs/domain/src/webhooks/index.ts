@@ -1,0 +1,3 @@
+export * from './secret-box';
+export * from './webhook-events';
+export * from './webhook-signature';
