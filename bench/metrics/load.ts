@@ -1,17 +1,27 @@
 // The load: a child process (its own core) holding one StreamMetrics stream per proxy and writing
 // pre-encoded messages as fast as each stream takes them, like many Envoys flushing at once.
 import { metrics } from '@envoy-fleet/envoy-api';
-import { Client, ClientWritableStream, credentials } from '@grpc/grpc-js';
+import { Client, ClientWritableStream, credentials, Metadata } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import { encodedMessages } from './messages';
 
-const [address = '', proxies = '100', seconds = '6'] = process.argv.slice(2);
+const [address = '', proxies = '100', seconds = '6', tokensFile = ''] = process.argv.slice(2);
+/** Each proxy's token, sent as its bootstrap has Envoy send it. */
+const tokens: string[] = tokensFile ? (JSON.parse(readFileSync(tokensFile, 'utf8')) as string[]) : [];
 const PATH = metrics.MetricsServiceService.streamMetrics.path;
 const raw = (buffer: Buffer) => buffer;
 
-async function drive(client: Client, nodeId: string, until: number): Promise<void> {
+async function drive(
+  client: Client,
+  nodeId: string,
+  token: string | undefined,
+  until: number,
+): Promise<void> {
   const { first, flushes } = encodedMessages(nodeId, 8);
   const done = new Promise<void>((resolve) => {
-    const call: ClientWritableStream<Buffer> = client.makeClientStreamRequest(PATH, raw, raw, () =>
+    const metadata = new Metadata();
+    if (token) metadata.set('authorization', `Bearer ${token}`);
+    const call: ClientWritableStream<Buffer> = client.makeClientStreamRequest(PATH, raw, raw, metadata, () =>
       resolve(),
     );
     call.on('error', () => resolve());
@@ -39,7 +49,7 @@ async function main(): Promise<void> {
     clients.flatMap((client, c) =>
       Array.from({ length: Number(proxies) }, (_, i) => i)
         .filter((i) => i % clients.length === c)
-        .map((i) => drive(client, `bench-proxy-${i}`, until)),
+        .map((i) => drive(client, `bench-proxy-${i}`, tokens[i], until)),
     ),
   );
   clients.forEach((client) => client.close());

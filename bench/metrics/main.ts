@@ -23,9 +23,9 @@ interface Figures {
 }
 
 /** Runs the load in a child process against `port` and measures the sink between warm-up and end. */
-async function measure(port: number, messages: () => number): Promise<Figures> {
+async function measure(port: number, messages: () => number, tokensFile: string): Promise<Figures> {
   const seconds = String(WARMUP_S + MEASURE_S + 1);
-  const load = fork(join(__dirname, 'load.js'), [`127.0.0.1:${port}`, String(PROXIES), seconds]);
+  const load = fork(join(__dirname, 'load.js'), [`127.0.0.1:${port}`, String(PROXIES), seconds, tokensFile]);
   const exited = new Promise<void>((resolve) => load.on('exit', () => resolve()));
   await sleep(WARMUP_S * 1000);
   const count0 = messages();
@@ -82,8 +82,9 @@ async function main(): Promise<void> {
   let baseline: Figures | undefined;
   let ours: Figures | undefined;
   for (let round = 0; round < ROUNDS; round++) {
-    baseline = best(baseline, await measure(bare.port, bare.messages));
-    ours = best(ours, await measure(fleet.port, fleet.messages));
+    // Both get the same load, tokens included (the bare sink ignores them).
+    baseline = best(baseline, await measure(bare.port, bare.messages, fleet.tokensFile));
+    ours = best(ours, await measure(fleet.port, fleet.messages, fleet.tokensFile));
   }
   bare.close();
   await fleet.close();

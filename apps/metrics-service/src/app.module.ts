@@ -1,5 +1,11 @@
 import { TypedConfigModule } from '@envoy-fleet/config';
-import { DataAccessModule, DatabaseReadiness } from '@envoy-fleet/data-access';
+import {
+  Database,
+  DataAccessModule,
+  DatabaseReadiness,
+  FleetKeyRepository,
+  ProxyTokens,
+} from '@envoy-fleet/data-access';
 import { EventBusReadiness, MessagingModule } from '@envoy-fleet/messaging';
 import { AppMetrics, ObservabilityModule } from '@envoy-fleet/observability';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -52,6 +58,12 @@ export class AppModule {
         },
         StatsExpiryService,
         ProxyDirectory,
+        {
+          provide: ProxyTokens,
+          useFactory: (db: Database, keys: FleetKeyRepository) =>
+            new ProxyTokens(db, keys, config.PROXY_TOKEN_SECRET),
+          inject: [Database, FleetKeyRepository],
+        },
         StreamMetricsHandler,
         MetricsGrpcServer,
         TenantSignalsService,

@@ -27,6 +27,10 @@ export class MetricsConfig extends CommonConfig {
   @IsString()
   DATABASE_URL = '';
 
+  /** Verifies proxy tokens (api-gateway signs them with the same). Empty: the key kept in the database. */
+  @IsString()
+  PROXY_TOKEN_SECRET = '';
+
   /** The gRPC port Envoy's `metrics_service` stats sink streams to. */
   @IsInt()
   @Min(0)

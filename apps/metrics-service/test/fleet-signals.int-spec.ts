@@ -34,7 +34,7 @@ describe(SignalsController.name, () => {
 
   it('computes request rate, 5xx ratio and upstream failures from two successive messages', async () => {
     const { tenantId } = await fleet.registerProxy('signals', 'envoy-s1');
-    const stream = new EnvoyMetricsStream(fleet.grpcAddress, 'envoy-s1');
+    const stream = new EnvoyMetricsStream(fleet.grpcAddress, 'envoy-s1', fleet.tokenFor('envoy-s1'));
     const flush = (at: number, requests: number, errors: number, timeouts: number) =>
       stream.send([
         counter('http.ingress_http.downstream_rq_total', requests, at),

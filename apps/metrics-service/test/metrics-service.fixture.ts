@@ -3,7 +3,9 @@ import { metrics } from '@envoy-fleet/envoy-api';
 import { InProcessEventBus } from '@envoy-fleet/messaging';
 import { startApp } from '@envoy-fleet/observability';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
-import { ClientWritableStream, credentials, ServiceError } from '@grpc/grpc-js';
+import { signProxyToken } from '@envoy-fleet/domain';
+import { ClientWritableStream, credentials, Metadata, ServiceError } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,9 +21,14 @@ export interface MetricsServiceFixture {
   /** The same in-process bus the app consumes from (shared through FLEET_DATA_DIR). */
   bus: InProcessEventBus;
   registerProxy(tenantName: string, nodeId: string): Promise<{ tenantId: string; proxyId: string }>;
+  /** The token api-gateway would put in the node's bootstrap (one for made-up ids if not registered). */
+  tokenFor(nodeId: string): string;
   scrape(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** Signs the proxy tokens of the tests, as api-gateway would with the same PROXY_TOKEN_SECRET. */
+const TOKEN_SECRET = 'metrics-service-test-token-secret';
 
 export async function startMetricsService(env: Record<string, string> = {}): Promise<MetricsServiceFixture> {
   const database: TestDatabase = await createTestDatabase();
@@ -33,6 +40,7 @@ export async function startMetricsService(env: Record<string, string> = {}): Pro
       METRICS_GRPC_PORT: '0',
       METRICS_GRPC_HOST: '127.0.0.1',
       DATABASE_URL: database.appUrl,
+      PROXY_TOKEN_SECRET: TOKEN_SECRET,
       NATS_URL: '',
       FLEET_DATA_DIR: dataDir,
       LOG_LEVEL: 'error',
@@ -43,6 +51,7 @@ export async function startMetricsService(env: Record<string, string> = {}): Pro
   const db = Database.connect(database.appUrl);
   const bus = await InProcessEventBus.shared(join(dataDir, 'events'));
   const tenants = new Map<string, string>();
+  const registered = new Map<string, { tenantId: string; proxyId: string }>();
   const httpUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,
@@ -57,7 +66,15 @@ export async function startMetricsService(env: Record<string, string> = {}): Pro
       }
       const id = tenantId;
       const proxy = await db.forTenant(id, (tx) => new ProxyRepository().create(tx, id, nodeId));
+      registered.set(nodeId, { tenantId: id, proxyId: proxy.id });
       return { tenantId: id, proxyId: proxy.id };
+    },
+    tokenFor(nodeId) {
+      const { tenantId, proxyId } = registered.get(nodeId) ?? {
+        tenantId: randomUUID(),
+        proxyId: randomUUID(),
+      };
+      return signProxyToken({ proxyId, tenantId, nodeId, generation: 1 }, TOKEN_SECRET);
     },
     async scrape() {
       const response = await fetch(`${httpUrl}/metrics`);
@@ -81,14 +98,18 @@ export class EnvoyMetricsStream {
   /** How the call ended: null for OK, else the status error. */
   readonly ended: Promise<ServiceError | null>;
 
+  /** `token` goes in an `authorization: Bearer` header, as Envoy's bootstrap from the API sends it. */
   constructor(
     address: string,
     private readonly nodeId: string | undefined,
+    token?: string,
   ) {
     this.client = new metrics.MetricsServiceClient(address, credentials.createInsecure());
     let settle: (error: ServiceError | null) => void = () => undefined;
     this.ended = new Promise((resolve) => (settle = resolve));
-    this.call = this.client.streamMetrics((error) => settle(error));
+    const metadata = new Metadata();
+    if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+    this.call = this.client.streamMetrics(metadata, (error) => settle(error));
     this.call.on('error', () => undefined);
   }
 

@@ -14,8 +14,9 @@ import {
 describe(MetricsGrpcServer.name, () => {
   let fleet: MetricsServiceFixture;
   const streams: EnvoyMetricsStream[] = [];
-  const open = (nodeId: string | undefined) => {
-    const stream = new EnvoyMetricsStream(fleet.grpcAddress, nodeId);
+  /** A stream as `nodeId`, with that node's token unless another is given ('' for none). */
+  const open = (nodeId: string | undefined, token = nodeId && fleet.tokenFor(nodeId)) => {
+    const stream = new EnvoyMetricsStream(fleet.grpcAddress, nodeId, token || undefined);
     streams.push(stream);
     return stream;
   };
@@ -73,6 +74,20 @@ describe(MetricsGrpcServer.name, () => {
     expect(sampleOf(text, 'fleet_metrics_streams_refused_total', { reason: 'series_limit' })).toBe(1);
     expect(sampleOf(text, 'fleet_metrics_dropped_total', { reason: 'series_limit' })).toBe(1);
     expect(sampleOf(text, 'envoy_cluster_d_upstream_rq_total', { proxy: 'envoy-noisy' })).toBeUndefined();
+  });
+
+  it("refuses a stream without its proxy's token, or with another proxy's, and counts it", async () => {
+    await fleet.registerProxy('acme', 'envoy-c');
+    await fleet.registerProxy('globex', 'envoy-g');
+    const tokenless = open('envoy-c', '');
+    tokenless.send([gauge('server.live', 1)]);
+    expect((await tokenless.ended)?.code).toBe(status.UNAUTHENTICATED);
+    const borrowed = open('envoy-c', fleet.tokenFor('envoy-g'));
+    borrowed.send([gauge('server.live', 1)]);
+    expect((await borrowed.ended)?.code).toBe(status.PERMISSION_DENIED);
+    const text = await fleet.scrape();
+    expect(sampleOf(text, 'fleet_metrics_streams_refused_total', { reason: 'bad_token' })).toBe(2);
+    expect(text).not.toContain('proxy="envoy-c"');
   });
 
   it('refuses an unknown node with PERMISSION_DENIED and a stream without a node with UNAUTHENTICATED', async () => {

@@ -37,3 +37,4 @@ export {
   type WebhookSubscriptionPatch,
   type WebhookSubscriptionRecord,
 } from './repositories/webhook-subscription.repository';
+export { bearerToken, ProxyTokens, type HeaderSource } from './proxy-tokens';

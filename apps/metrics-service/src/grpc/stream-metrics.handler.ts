@@ -1,3 +1,4 @@
+import { bearerToken, ProxyTokens } from '@envoy-fleet/data-access';
 import { DomainError } from '@envoy-fleet/domain';
 import { metrics } from '@envoy-fleet/envoy-api';
 import { toGrpcStatus } from '@envoy-fleet/xds';
@@ -5,6 +6,9 @@ import type { sendUnaryData, ServerReadableStream } from '@grpc/grpc-js';
 import { Injectable, Logger } from '@nestjs/common';
 import { ProxyDirectory } from '../proxies/proxy-directory.service';
 import { FleetStats, ProxyStats } from '../sink/fleet-stats';
+
+const HOW_TO_SEND =
+  "an 'authorization: Bearer' header, as the bootstrap from GET /v1/proxies/:id/bootstrap sends it";
 
 type Call = ServerReadableStream<metrics.StreamMetricsMessage, metrics.StreamMetricsResponse>;
 type Callback = sendUnaryData<metrics.StreamMetricsResponse>;
@@ -21,6 +25,7 @@ export class StreamMetricsHandler {
   constructor(
     private readonly stats: FleetStats,
     private readonly directory: ProxyDirectory,
+    private readonly tokens: ProxyTokens,
   ) {}
 
   handle(call: Call, callback: Callback): void {
@@ -53,7 +58,7 @@ export class StreamMetricsHandler {
       admitting = true;
       // Hold further messages until we know whose they are.
       call.pause();
-      this.admit(message.identifier?.node?.id).then(
+      this.admit(message.identifier?.node?.id, bearerToken(call.metadata)).then(
         ({ tenantId, nodeId }) => {
           admitting = false;
           if (finished) return;
@@ -80,7 +85,10 @@ export class StreamMetricsHandler {
     call.on('error', () => finish());
   }
 
-  private async admit(nodeId: string | undefined): Promise<{ tenantId: string; nodeId: string }> {
+  private async admit(
+    nodeId: string | undefined,
+    token: string | undefined,
+  ): Promise<{ tenantId: string; nodeId: string }> {
     if (!nodeId) {
       this.stats.counters.refused.missing_identifier += 1;
       throw new DomainError(
@@ -88,11 +96,23 @@ export class StreamMetricsHandler {
         'the first StreamMetrics message must carry identifier.node.id',
       );
     }
-    const tenantId = await this.directory.tenantOf(nodeId);
-    if (tenantId === undefined) {
+    // The proxy's own token, as its bootstrap sends it: a node id alone would let anyone report
+    // stats under another tenant's proxy.
+    const claims = await this.tokens.claimsFor(token, nodeId, HOW_TO_SEND).catch((error: unknown) => {
+      this.stats.counters.refused.bad_token += 1;
+      throw error;
+    });
+    const proxy = await this.directory.proxyOf(nodeId);
+    if (proxy === undefined) {
       this.stats.counters.refused.unknown_node += 1;
       throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
     }
-    return { tenantId, nodeId };
+    try {
+      this.tokens.check(claims, proxy);
+    } catch (error) {
+      this.stats.counters.refused.bad_token += 1;
+      throw error;
+    }
+    return { tenantId: proxy.tenantId, nodeId };
   }
 }

@@ -1,20 +1,20 @@
-import { Database, ProxyRepository } from '@envoy-fleet/data-access';
+import { Database, ProxyRecord, ProxyRepository } from '@envoy-fleet/data-access';
 import { Injectable } from '@nestjs/common';
 import { MetricsConfig } from '../metrics-config';
 
 interface Answer {
-  tenantId: string | undefined;
+  proxy: ProxyRecord | undefined;
   until: number;
 }
 
 // A proxy flushes every few seconds on one stream; the cache only has to absorb reconnect storms.
 const MAX_CACHED = 100_000;
 
-/** The tenant a node id is registered to, asked of the database once per TTL per node id. */
+/** The proxy registered under a node id, asked of the database once per TTL per node id. */
 @Injectable()
 export class ProxyDirectory {
   private readonly answers = new Map<string, Answer>();
-  private readonly asking = new Map<string, Promise<string | undefined>>();
+  private readonly asking = new Map<string, Promise<ProxyRecord | undefined>>();
 
   constructor(
     private readonly db: Database,
@@ -22,10 +22,10 @@ export class ProxyDirectory {
     private readonly config: MetricsConfig,
   ) {}
 
-  /** The tenant of `nodeId`, or undefined when no tenant registered it. */
-  async tenantOf(nodeId: string, now = Date.now()): Promise<string | undefined> {
+  /** The proxy registered as `nodeId`, or undefined when no tenant registered it. */
+  async proxyOf(nodeId: string, now = Date.now()): Promise<ProxyRecord | undefined> {
     const answer = this.answers.get(nodeId);
-    if (answer && answer.until > now) return answer.tenantId;
+    if (answer && answer.until > now) return answer.proxy;
     let pending = this.asking.get(nodeId);
     if (!pending) {
       pending = this.lookUp(nodeId).finally(() => this.asking.delete(nodeId));
@@ -34,11 +34,10 @@ export class ProxyDirectory {
     return pending;
   }
 
-  private async lookUp(nodeId: string): Promise<string | undefined> {
-    const proxy = await this.db.asSystem((tx) => this.proxies.findByNodeId(tx, nodeId));
+  private async lookUp(nodeId: string): Promise<ProxyRecord | undefined> {
+    const proxy = (await this.db.asSystem((tx) => this.proxies.findByNodeId(tx, nodeId))) ?? undefined;
     if (this.answers.size >= MAX_CACHED) this.answers.clear();
-    const tenantId = proxy?.tenantId;
-    this.answers.set(nodeId, { tenantId, until: Date.now() + this.config.METRICS_NODE_CACHE_TTL_MS });
-    return tenantId;
+    this.answers.set(nodeId, { proxy, until: Date.now() + this.config.METRICS_NODE_CACHE_TTL_MS });
+    return proxy;
   }
 }

@@ -1,7 +1,7 @@
 /** Why stats were not exported. */
 export type DropReason = 'not_allowlisted' | 'type_conflict' | 'series_limit';
 /** Why a stream was refused (at its first message) or cut (later). */
-export type StreamEndReason = 'unknown_node' | 'missing_identifier' | 'series_limit';
+export type StreamEndReason = 'unknown_node' | 'missing_identifier' | 'bad_token' | 'series_limit';
 
 /**
  * The sink's own tallies, kept as plain numbers on the hot path and read by prom-client
@@ -13,6 +13,7 @@ export class SinkCounters {
   readonly refused: Record<StreamEndReason, number> = {
     unknown_node: 0,
     missing_identifier: 0,
+    bad_token: 0,
     series_limit: 0,
   };
 }
