@@ -1,15 +1,9 @@
 import type { discovery } from '@envoy-fleet/envoy-api';
 import type { ResourceType } from '@envoy-fleet/domain';
 import { WILDCARD_TYPES } from '../resource-types';
-import {
-  type CancelWatch,
-  type ConfigWatcher,
-  type DeltaWatchResponse,
-  KNOWN_ABSENT,
-} from '../cache/watcher';
-import type { StreamInfo, XdsCallbacks } from './callbacks';
+import { type CancelWatch, type DeltaWatchResponse, KNOWN_ABSENT } from '../cache/watcher';
 import { encodeDeltaResponse } from './delta-encoding';
-import { type StreamTransport, XdsStream } from './xds-stream';
+import { XdsStream } from './xds-stream';
 
 /** A version no resource has: a name marked with it is sent (or removed) again. */
 const RESEND = '\0resend';
@@ -37,18 +31,6 @@ interface DeltaTypeState {
  */
 export class DeltaStream extends XdsStream<discovery.DeltaDiscoveryRequest> {
   private readonly types = new Map<ResourceType, DeltaTypeState>();
-  private nonceSeq = 0;
-  private watchSeq = 0;
-
-  constructor(
-    info: StreamInfo,
-    private readonly watcher: ConfigWatcher,
-    callbacks: XdsCallbacks,
-    transport: StreamTransport,
-    onlyType?: ResourceType,
-  ) {
-    super(info, callbacks, transport, onlyType);
-  }
 
   protected handle(nodeId: string, type: ResourceType, request: discovery.DeltaDiscoveryRequest): void {
     const known = this.types.get(type);
@@ -133,7 +115,7 @@ export class DeltaStream extends XdsStream<discovery.DeltaDiscoveryRequest> {
     state.cancel = undefined;
     state.watchId = undefined;
     if (!state.wildcard && state.subscribed.size === 0 && state.known.size === 0) return;
-    const watchId = ++this.watchSeq;
+    const watchId = this.nextWatchId();
     state.watchId = watchId;
     const cancel = this.watcher.createDeltaWatch(
       {
@@ -154,7 +136,7 @@ export class DeltaStream extends XdsStream<discovery.DeltaDiscoveryRequest> {
     state.watchId = undefined;
     state.cancel = undefined;
     state.mustRespond = false;
-    state.nonce = String(++this.nonceSeq);
+    state.nonce = this.nextNonce();
     state.sentVersion = response.version;
     for (const resource of response.resources) state.known.set(resource.name, resource.version);
     for (const name of response.removed) {

@@ -1,10 +1,9 @@
 import type { discovery } from '@envoy-fleet/envoy-api';
 import type { ResourceType } from '@envoy-fleet/domain';
 import { WILDCARD_TYPES } from '../resource-types';
-import type { CancelWatch, ConfigWatcher, WatchResponse } from '../cache/watcher';
-import type { StreamInfo, XdsCallbacks } from './callbacks';
+import type { CancelWatch, WatchResponse } from '../cache/watcher';
 import { withNonce } from './response-encoding';
-import { type StreamTransport, XdsStream } from './xds-stream';
+import { XdsStream } from './xds-stream';
 
 /** Per type, per stream: what was asked for, what was sent, and the open watch. */
 interface TypeState {
@@ -23,18 +22,6 @@ interface TypeState {
  */
 export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
   private readonly types = new Map<ResourceType, TypeState>();
-  private nonceSeq = 0;
-  private watchSeq = 0;
-
-  constructor(
-    info: StreamInfo,
-    private readonly watcher: ConfigWatcher,
-    callbacks: XdsCallbacks,
-    transport: StreamTransport,
-    onlyType?: ResourceType,
-  ) {
-    super(info, callbacks, transport, onlyType);
-  }
 
   protected handle(nodeId: string, type: ResourceType, request: discovery.DiscoveryRequest): void {
     const known = this.types.get(type);
@@ -85,7 +72,7 @@ export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
     state.cancel = undefined;
     state.watchId = undefined;
     if (!state.wildcard && state.names.length === 0) return; // unsubscribed
-    const watchId = ++this.watchSeq;
+    const watchId = this.nextWatchId();
     state.watchId = watchId;
     // After a NACK sentVersion is the rejected version, so it is not resent: no NACK loop.
     const cancel = this.watcher.createWatch(
@@ -106,7 +93,7 @@ export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
     if (this.closed || state.watchId !== watchId) return;
     state.watchId = undefined;
     state.cancel = undefined;
-    state.nonce = String(++this.nonceSeq);
+    state.nonce = this.nextNonce();
     state.sentVersion = response.version;
     state.sentNames = new Set(response.resourceNames);
     this.transport.send(withNonce(response.body, state.nonce));

@@ -1,6 +1,7 @@
 import type { core } from '@envoy-fleet/envoy-api';
 import { DomainError, type ResourceType } from '@envoy-fleet/domain';
 import { resourceTypeOf, typeUrlOf } from '../resource-types';
+import type { ConfigWatcher } from '../cache/watcher';
 import type { StreamInfo, XdsCallbacks } from './callbacks';
 
 /** What a stream needs from its transport. */
@@ -23,11 +24,14 @@ interface XdsRequest {
  */
 export abstract class XdsStream<Request extends XdsRequest> {
   private queue: Promise<void> = Promise.resolve();
+  private nonceSeq = 0;
+  private watchSeq = 0;
   protected closed = false;
 
   /** `onlyType`: a per-type service (CDS, EDS, ...) that accepts no other type URL. */
   constructor(
     readonly info: StreamInfo,
+    protected readonly watcher: ConfigWatcher,
     protected readonly callbacks: XdsCallbacks,
     protected readonly transport: StreamTransport,
     private readonly onlyType?: ResourceType,
@@ -50,6 +54,16 @@ export abstract class XdsStream<Request extends XdsRequest> {
     this.closed = true;
     this.cancelWatches();
     this.callbacks.onStreamClosed?.(this.info, error);
+  }
+
+  /** A nonce not used before on this stream. */
+  protected nextNonce(): string {
+    return String(++this.nonceSeq);
+  }
+
+  /** An id for the stream's next watch, to tell a current watch's answer from a stale one. */
+  protected nextWatchId(): number {
+    return ++this.watchSeq;
   }
 
   /** Handles one request of an admitted stream, for a type it may serve. */
