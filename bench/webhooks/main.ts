@@ -10,6 +10,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { BenchReceiver } from './bench-receiver';
 
@@ -17,7 +19,7 @@ const env = (name: string, fallback: string) => process.env[name] || fallback;
 const EVENTS = Number(env('WEBHOOK_BENCH_EVENTS', '5000'));
 const CONCURRENCY = Number(env('WEBHOOK_BENCH_CONCURRENCY', '32'));
 const NATS_URL = env('TEST_NATS_URL', 'nats://127.0.0.1:4222');
-const HTTP_PORT = Number(env('WEBHOOK_BENCH_HTTP_PORT', '39302'));
+const PUBLISH_WINDOW = 64;
 
 async function waitUntil(
   check: () => Promise<boolean> | boolean,
@@ -49,6 +51,15 @@ async function bareLoop(url: string, count: number, body: string): Promise<numbe
   return count / ((performance.now() - started) / 1000);
 }
 
+/** A port nothing listens on now (the machine is shared: a fixed one may be taken). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -71,8 +82,11 @@ async function main(): Promise<void> {
       active: true,
     }),
   );
+  const HTTP_PORT = Number(env('WEBHOOK_BENCH_HTTP_PORT', '')) || (await freePort());
   const main = resolve(__dirname, '../../dist/apps/webhook-service/src/main.js');
-  const service = spawn(process.execPath, [main], {
+  // e.g. WEBHOOK_BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the service.
+  const nodeArgs = env('WEBHOOK_BENCH_SERVICE_NODE_ARGS', '').split(' ').filter(Boolean);
+  const service = spawn(process.execPath, [...nodeArgs, main], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
@@ -104,6 +118,9 @@ async function main(): Promise<void> {
 
     const published = new Map<number, number>();
     const started = performance.now();
+    // Publishes PUBLISH_WINDOW at a time: one publish at a time would cap the rate at the
+    // publisher's round trips, not webhook-service's.
+    const publishing = new Set<Promise<void>>();
     for (let version = 1; version <= EVENTS; version++) {
       published.set(version, Date.now());
       const payload = {
@@ -113,8 +130,14 @@ async function main(): Promise<void> {
         changes: [],
         occurredAt: new Date().toISOString(),
       };
-      await bus.publish(Subjects.configUpdated(tenant.id), payload, randomUUID());
+      const one = bus
+        .publish(Subjects.configUpdated(tenant.id), payload, randomUUID())
+        .finally(() => publishing.delete(one));
+      publishing.add(one);
+      if (publishing.size >= PUBLISH_WINDOW) await Promise.race(publishing);
     }
+    await Promise.all(publishing);
+    const publishSeconds = (performance.now() - started) / 1000;
     await waitUntil(() => receiver.versions.size >= EVENTS, 600_000, 'every delivery');
     const seconds = (performance.now() - started) / 1000;
     const fleetRate = EVENTS / seconds;
@@ -128,12 +151,14 @@ async function main(): Promise<void> {
     const figures = {
       events: EVENTS,
       concurrency: CONCURRENCY,
+      publishedPerSecond: Math.round(EVENTS / publishSeconds),
       deliveriesPerSecond: Math.round(fleetRate),
       bareLoopPerSecond: Math.round(bareRate),
       ratio: Number((fleetRate / bareRate).toFixed(2)),
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       duplicates,
+      loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
     };
     console.log(JSON.stringify(figures, null, 2));
   } finally {

@@ -21,11 +21,20 @@ export class AppProcess {
   }
 
   /** Starts the app and waits until `/readyz` answers 200 on `httpPort`. */
-  static async start(name: string, env: Record<string, string>, httpPort: number): Promise<AppProcess> {
-    const main = resolve(ROOT, 'dist/apps', name, 'src/main.js');
+  static async start(
+    name: string,
+    env: Record<string, string>,
+    httpPort: number,
+    nodeArgs: string[] = [],
+  ): Promise<AppProcess> {
+    // XDS_BENCH_DIST: another build's output (a folder inside the repo, so node_modules resolve).
+    const main = resolve(ROOT, process.env['XDS_BENCH_DIST'] || 'dist', 'apps', name, 'src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
     if (existsSync(BUILD_LOCK)) execFileSync('flock', ['-s', '-w', '300', BUILD_LOCK, 'true']);
-    const child = spawn(process.execPath, [main], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...nodeArgs, main], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     const app = new AppProcess(name, child);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {

@@ -6,6 +6,9 @@ import { AppProcess, freePort } from './app-process';
 import type { BenchProxy } from './protocol';
 
 const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+const CPU_PROFILE_DIR = process.env['XDS_BENCH_CPU_PROFILE_DIR'] ?? '';
+/** More node options for xds-server, e.g. `--heapsnapshot-signal=SIGUSR2`. */
+const XDS_NODE_ARGS = (process.env['XDS_BENCH_XDS_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 /** Shared by api-gateway and xds-server, so the harness can sign the proxies' tokens itself. */
 export const PROXY_TOKEN_SECRET = 'bench-proxy-token-secret';
 const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password' };
@@ -113,6 +116,18 @@ export class BenchFleet {
         PROXY_TOKEN_SECRET,
       },
       httpPort,
+      // V8's tick log of xds-server (`node --prof-process` reads it); --cpu-prof would be lost,
+      // since Nest re-raises SIGTERM after its shutdown hooks.
+      [
+        ...(CPU_PROFILE_DIR
+          ? [
+              '--prof',
+              '--no-logfile-per-isolate',
+              `--logfile=${CPU_PROFILE_DIR}/xds-server-${Date.now()}.log`,
+            ]
+          : []),
+        ...XDS_NODE_ARGS,
+      ],
     );
     const heapUsed = async () => {
       const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();

@@ -30,7 +30,9 @@ function onResponse(index: number, received: Received): void {
 const MAX_ATTEMPTS = 8;
 const backoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
 
+/** Opens the command's streams after those already open (a second `open` adds to the first). */
 async function open(command: OpenCommand): Promise<void> {
+  const base = streams.length;
   let opened = 0;
   let failed = 0;
   let retries = 0;
@@ -40,7 +42,7 @@ async function open(command: OpenCommand): Promise<void> {
   const allOpen = new Promise<void>((resolve) => (finish = resolve));
 
   const connect = (index: number, attempt: number) => {
-    const proxy = command.proxies[index] as BenchProxy;
+    const proxy = command.proxies[index - base] as BenchProxy;
     const client = clients[Math.floor(index / command.streamsPerConnection)] as grpc.Client;
     const metadata = new grpc.Metadata();
     if (command.tokenSecret !== '') {
@@ -48,8 +50,10 @@ async function open(command: OpenCommand): Promise<void> {
       metadata.set('authorization', `Bearer ${signProxyToken(claims, command.tokenSecret)}`);
     }
     const onOpened = (error?: string) => {
-      if (error === undefined) openStreams = ++opened;
-      else if (attempt + 1 < MAX_ATTEMPTS) {
+      if (error === undefined) {
+        opened += 1;
+        openStreams += 1;
+      } else if (attempt + 1 < MAX_ATTEMPTS) {
         retries++;
         if (errors.size < 5) errors.add(error);
         setTimeout(() => connect(index, attempt + 1), backoffMs(attempt));
@@ -72,14 +76,14 @@ async function open(command: OpenCommand): Promise<void> {
   };
 
   const perTick = Math.max(1, Math.round(command.opensPerSecond / 100));
-  for (let index = 0; index < total; index++) {
+  for (let index = base; index < base + total; index++) {
     if (index % command.streamsPerConnection === 0) {
       // A local subchannel pool gives each client its own HTTP/2 connection.
       const options = { 'grpc.use_local_subchannel_pool': 1, 'grpc.max_receive_message_length': -1 };
       clients.push(new grpc.Client(command.target, grpc.credentials.createInsecure(), options));
     }
     connect(index, 0);
-    if (index % perTick === perTick - 1) await sleep(10);
+    if ((index - base) % perTick === perTick - 1) await sleep(10);
   }
   const timeout = sleep(150_000 + (total / command.opensPerSecond) * 1000);
   await Promise.race([allOpen, timeout]);

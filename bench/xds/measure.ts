@@ -13,6 +13,11 @@ export interface PhaseFigures {
   errors: string[];
   /** (RSS at N streams − RSS at 0) / N. */
   bytesPerStream: number;
+  /**
+   * (RSS at N − RSS at N/2) / (N/2): what one more stream costs, without the one-time growth the
+   * first streams bring (code compiled, pools and buffers filled, heap grown).
+   */
+  marginalBytesPerStream: number;
   /** The same for the V8 heap in use (its settled low). */
   heapBytesPerStream: number;
   /** Write → ACK, every stream of every push, in ms (p50, p99, max). */
@@ -77,7 +82,20 @@ export async function measureSotw(
   const heap0 = await settledHeapBytes(heapUsed);
   const harness = new Harness();
   try {
-    const opened = await openStreams(harness, open);
+    // In two halves (each a whole number of connections), to tell one-time growth from per stream.
+    const per = open.streamsPerConnection;
+    const half = Math.floor(open.proxies.length / 2 / per) * per;
+    const first = await openStreams(harness, { ...open, proxies: open.proxies.slice(0, half) });
+    await waitIdle(pid);
+    await sleep(1000);
+    const rssHalf = rssBytes(pid);
+    const second = await openStreams(harness, { ...open, proxies: open.proxies.slice(half) });
+    const opened = {
+      streams: first.streams + second.streams,
+      failed: first.failed + second.failed,
+      retries: first.retries + second.retries,
+      errors: [...first.errors, ...second.errors],
+    };
     progress(`${opened.streams} streams open, ${opened.failed} failed, ${opened.retries} retries`);
     await waitIdle(pid);
     await sleep(1000);
@@ -107,6 +125,7 @@ export async function measureSotw(
       retries: opened.retries,
       errors: opened.errors,
       bytesPerStream: (rssN - rss0) / Math.max(1, opened.streams),
+      marginalBytesPerStream: (rssN - rssHalf) / Math.max(1, second.streams),
       heapBytesPerStream: (heapN - heap0) / Math.max(1, opened.streams),
       p50: quantile(got, 0.5),
       p99: quantile(got, 0.99),

@@ -102,18 +102,25 @@ export class Fleet extends RunningFleet {
     });
   }
 
-  /** `apiEnv` overrides api-gateway's environment (e.g. RS256 keys). */
-  static async start(apiEnv: Record<string, string> = {}): Promise<Fleet> {
+  /** `apiEnv` and `xdsEnv` override api-gateway's and xds-server's environment (e.g. RS256 keys). */
+  static async start(
+    apiEnv: Record<string, string> = {},
+    xdsEnv: Record<string, string> = {},
+  ): Promise<Fleet> {
     const database = await createTestDatabase();
     try {
-      return await retryOnPortClash(() => Fleet.launch(database, apiEnv));
+      return await retryOnPortClash(() => Fleet.launch(database, apiEnv, xdsEnv));
     } catch (error) {
       await database.drop();
       throw error;
     }
   }
 
-  private static async launch(database: TestDatabase, apiEnv: Record<string, string>): Promise<Fleet> {
+  private static async launch(
+    database: TestDatabase,
+    apiEnv: Record<string, string>,
+    xdsEnv: Record<string, string>,
+  ): Promise<Fleet> {
     const [apiPort, xdsHttpPort, xdsPort, csdsPort] = [
       await freePort(),
       await freePort(),
@@ -135,6 +142,7 @@ export class Fleet extends RunningFleet {
         XDS_PORT: String(xdsPort),
         XDS_HOST: '127.0.0.1',
         XDS_CSDS_PORT: String(csdsPort),
+        ...xdsEnv,
       },
       [xdsHttpPort],
     ).catch(async (error: unknown) => {

@@ -1,5 +1,5 @@
 import { CommonConfig } from '@envoy-fleet/config';
-import { IsEmail, IsIn, IsInt, IsString, Matches, Min } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 /** api-gateway settings, from the environment. Empty strings mean "not set". */
 export class ApiConfig extends CommonConfig {
@@ -86,4 +86,69 @@ export class ApiConfig extends CommonConfig {
    */
   @Matches(/^$|^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_ENCRYPTION_KEY must be 32 bytes, base64' })
   SECRETS_ENCRYPTION_KEY = '';
+
+  /** The `fleet.v1` gRPC API (proto/fleet/v1): same auth, roles and validation as REST. 0: not served. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  API_GRPC_PORT = 0;
+
+  /** Where the gRPC API listens. */
+  @IsString()
+  API_GRPC_HOST = '0.0.0.0';
+
+  /** Default quotas of every tenant (a platform admin overrides them per tenant): objects of each kind. */
+  @IsInt()
+  @Min(0)
+  QUOTA_PROXIES = 1000;
+
+  @IsInt()
+  @Min(0)
+  QUOTA_CLUSTERS = 1000;
+
+  @IsInt()
+  @Min(0)
+  QUOTA_LISTENERS = 1000;
+
+  @IsInt()
+  @Min(0)
+  QUOTA_ROUTE_CONFIGURATIONS = 1000;
+
+  @IsInt()
+  @Min(0)
+  QUOTA_SECRETS = 1000;
+
+  /** API requests per second per tenant, counted across replicas in the shared store. 0: unlimited. */
+  @IsInt()
+  @Min(0)
+  QUOTA_REQUESTS_PER_SECOND = 1000;
+
+  /** How long a cached GET of a tenant's config object or list may be served. 0: no read cache. */
+  @IsInt()
+  @Min(0)
+  READ_CACHE_TTL_MS = 30_000;
+
+  /** Interval of heartbeats on `/v1/events` streams (SSE comments, WebSocket pings). */
+  @IsInt()
+  @Min(100)
+  EVENTS_HEARTBEAT_MS = 15_000;
+
+  /**
+   * Origins allowed to call the API from a browser (CORS), comma-separated, e.g.
+   * `https://fleet.example.com`; `*` allows any. Empty: no cross-origin access.
+   */
+  @Matches(/^$|^\*$|^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, {
+    message: 'CORS_ALLOWED_ORIGINS must be empty, * or comma-separated http(s) origins',
+  })
+  CORS_ALLOWED_ORIGINS = '';
+
+  /** Responses at least this big (bytes) are compressed when the client accepts gzip, deflate or br. */
+  @IsInt()
+  @Min(0)
+  COMPRESSION_THRESHOLD_BYTES = 1024;
+
+  /** How long a POST's Idempotency-Key is remembered (and its response replayed), in seconds. */
+  @IsInt()
+  @Min(60)
+  IDEMPOTENCY_TTL_SECONDS = 86_400;
 }

@@ -5,6 +5,9 @@ import { EventBusReadiness, MessagingModule, OutboxRelayModule } from '@envoy-fl
 import { ObservabilityModule } from '@envoy-fleet/observability';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApiConfig } from './api-config';
+import { CollectionPagesModule } from './common/collection-pages';
+import { AuditModule } from './audit/audit.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
@@ -16,6 +19,13 @@ import { SignalsModule } from './signals/signals.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { HooksModule } from './hooks/hooks.module';
+import { QuotasModule } from './quotas/quotas.module';
+import { ConcurrencyModule } from './concurrency/concurrency.module';
+import { ReadCacheModule } from './read-cache/read-cache.module';
+import { EventsModule } from './events/events.module';
+import { VmsModule } from './vms/vms.module';
+import { GrpcApiModule } from './grpc/grpc-api.module';
+import { SecretsModule } from './secrets/secrets.module';
 
 /** api-gateway: the REST API for tenants, proxies and their config. */
 @Module({})
@@ -41,6 +51,15 @@ export class AppModule {
           pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
         }),
         ConfigChangesModule,
+        CollectionPagesModule,
+        AuditModule,
+        IdempotencyModule,
+        // Global interceptors run in this order: the request-rate quota, then ETag/If-Match, then
+        // the read cache (a cached GET is still counted against the quota).
+        QuotasModule,
+        ConcurrencyModule,
+        ReadCacheModule,
+        EventsModule,
         AuthModule,
         TenantsModule,
         ApiKeysModule,
@@ -48,9 +67,12 @@ export class AppModule {
         ClustersModule,
         ListenersModule,
         RouteConfigurationsModule,
+        SecretsModule,
         SignalsModule,
         WebhooksModule,
         HooksModule,
+        VmsModule,
+        GrpcApiModule,
       ],
     };
   }

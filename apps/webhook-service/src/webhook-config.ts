@@ -71,6 +71,14 @@ export class WebhookConfig extends CommonConfig {
   @IsString()
   WEBHOOK_LINK_BASE_URL = 'http://127.0.0.1:3000';
 
+  /**
+   * Events each replica takes from the stream at once; the delivery rows of those that arrive
+   * together are inserted in one statement. 1: one event at a time, in order.
+   */
+  @IsInt()
+  @Min(1)
+  WEBHOOK_EVENTS_IN_FLIGHT = 256;
+
   /** The durable JetStream consumer every replica shares (one name per deployment). */
   @IsString()
   WEBHOOK_CONSUMER_NAME = 'webhook-service';

@@ -1,6 +1,7 @@
 import { Subjects } from '@envoy-fleet/messaging';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { FleetEventsHandler } from '../src/deliveries/fleet-events.handler';
+import { SubscriptionCache } from '../src/deliveries/subscription-cache';
 import { Receiver } from '@envoy-fleet/testing';
 import { eventually, startWebhookService, WebhookServiceFixture } from './webhook-service.fixture';
 
@@ -26,7 +27,7 @@ describe(FleetEventsHandler.name, () => {
 
   beforeAll(async () => {
     fleet = await startWebhookService();
-  });
+  }, 30_000);
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.close()));
     await fleet.close();
@@ -36,6 +37,17 @@ describe(FleetEventsHandler.name, () => {
     const started = await Receiver.start(script);
     receivers.push(started);
     return started;
+  }
+
+  /**
+   * Calling the handler directly skips the stream, where `webhook.changed` comes before later
+   * events: wait until the service's subscription cache holds the new subscription.
+   */
+  async function seenByService(subscriptionId: string): Promise<void> {
+    const cache = fleet.app.get(SubscriptionCache);
+    await eventually(async () =>
+      (await cache.forTenant(fleet.tenantId)).some((s) => s.id === subscriptionId) ? true : undefined,
+    );
   }
 
   it('delivers a matching event signed as the README documents', async () => {
@@ -73,6 +85,7 @@ describe(FleetEventsHandler.name, () => {
   it('maps an event handed out again to the same delivery, and does not deliver it twice', async () => {
     const target = await receiver();
     const subscription = await fleet.subscribe('http', target.url, ['config.updated']);
+    await seenByService(subscription.id);
     const handler = fleet.app.get(FleetEventsHandler);
     const event = {
       subject: Subjects.configUpdated(fleet.tenantId),
@@ -87,6 +100,56 @@ describe(FleetEventsHandler.name, () => {
     expect(target.requests).toHaveLength(1);
     expect(await fleet.deliveries(subscription.id)).toHaveLength(1);
   });
+
+  it('maps an event handed out twice at once (one batch) to one delivery, sent once', async () => {
+    const target = await receiver();
+    const subscription = await fleet.subscribe('http', target.url, ['config.updated']);
+    await seenByService(subscription.id);
+    const handler = fleet.app.get(FleetEventsHandler);
+    const event = {
+      subject: Subjects.configUpdated(fleet.tenantId),
+      payload: configUpdated(fleet.tenantId),
+      msgId: randomUUID(),
+      redelivered: false,
+    };
+    await Promise.all([
+      handler.handle(event.payload, event as never),
+      handler.handle(event.payload, { ...event, redelivered: true } as never),
+    ]);
+    await target.waitFor(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(target.requests).toHaveLength(1);
+    expect(await fleet.deliveries(subscription.id)).toHaveLength(1);
+  }, 15_000);
+
+  it('takes a burst of events in batches and delivers each once, with its own delivery id', async () => {
+    const target = await receiver();
+    const subscription = await fleet.subscribe('http', target.url, ['config.updated']);
+    // 100: the most the delivery log lists at once.
+    const versions = Array.from({ length: 100 }, (_, index) => index + 1);
+    await Promise.all(
+      versions.map((version) =>
+        fleet.bus.publish(
+          Subjects.configUpdated(fleet.tenantId),
+          { ...configUpdated(fleet.tenantId), version },
+          randomUUID(),
+        ),
+      ),
+    );
+    await target.waitFor(versions.length, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const bodies = target.requests.map(
+      (request) => JSON.parse(request.body) as { data: { version: number } },
+    );
+    expect(bodies.map((body) => body.data.version).sort((a, b) => a - b)).toEqual(versions);
+    const ids = new Set(target.requests.map((request) => request.headers['x-fleet-delivery']));
+    expect(ids.size).toBe(versions.length);
+    const rows = await eventually(async () => {
+      const all = await fleet.deliveries(subscription.id);
+      return all.length === versions.length && all.every((d) => d.status === 'delivered') ? all : undefined;
+    });
+    expect(rows.every((row) => row.attempts === 1 && row.attemptLog.length === 1)).toBe(true);
+  }, 30_000);
 
   it('turns an Alertmanager alert labelled with the tenant into an alert.firing delivery', async () => {
     const target = await receiver();
@@ -133,7 +196,7 @@ describe('SSRF guard', () => {
   beforeAll(async () => {
     fleet = await startWebhookService({ WEBHOOK_ALLOWED_TARGETS: '' });
     target = await Receiver.start();
-  });
+  }, 30_000);
   afterAll(async () => {
     await target.close();
     await fleet.close();

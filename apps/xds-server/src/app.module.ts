@@ -4,6 +4,7 @@ import { EventBusReadiness, MessagingModule, OutboxRelayModule } from '@envoy-fl
 import { ObservabilityModule } from '@envoy-fleet/observability';
 import { SnapshotCache } from '@envoy-fleet/xds';
 import { DynamicModule, Module } from '@nestjs/common';
+import { ProxyDirectory } from './admission/proxy-directory';
 import { ConfigUpdatedHandler } from './config-events/config-updated.handler';
 import { ProxyRemovedHandler } from './config-events/proxy-removed.handler';
 import { ProxyTokenRotatedHandler } from './config-events/proxy-token-rotated.handler';
@@ -11,6 +12,7 @@ import { ProxyAuthenticator } from './auth/proxy-authenticator';
 import { XdsGrpcServer } from './grpc/xds-grpc.server';
 import { CsdsGrpcServer } from './csds/csds-grpc.server';
 import { ProxyStatusRecorder } from './proxy-status/proxy-status.recorder';
+import { StoredStatuses } from './proxy-status/stored-statuses';
 import { XdsCallbacksService } from './proxy-status/xds-callbacks.service';
 import { ConfigPushesService } from './snapshots/config-pushes.service';
 import { ConnectedProxiesService } from './snapshots/connected-proxies.service';
@@ -44,6 +46,8 @@ export class AppModule {
       providers: [
         { provide: SnapshotCache, useValue: new SnapshotCache() },
         XdsMetrics,
+        ProxyDirectory,
+        StoredStatuses,
         TenantSnapshotsService,
         ConnectedProxiesService,
         ConfigPushesService,

@@ -1,5 +1,5 @@
 import { CommonConfig } from '@envoy-fleet/config';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 /** xds-server settings, from the environment. */
 export class XdsConfig extends CommonConfig {
@@ -82,4 +82,11 @@ export class XdsConfig extends CommonConfig {
   /** Verifies proxy tokens (api-gateway must sign with the same). Empty: the key kept in the database. */
   @IsString()
   PROXY_TOKEN_SECRET = '';
+
+  /**
+   * AES-256-GCM key (32 bytes, base64) api-gateway seals TLS private keys with; xds-server opens
+   * them for SDS. Empty: the key kept in the database (set the same value as api-gateway's).
+   */
+  @Matches(/^$|^[A-Za-z0-9+/_-]{43}=?$/, { message: 'SECRETS_ENCRYPTION_KEY must be 32 bytes, base64' })
+  SECRETS_ENCRYPTION_KEY = '';
 }

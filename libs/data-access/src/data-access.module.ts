@@ -7,12 +7,14 @@ import { ConfigVersionRepository } from './repositories/config-version.repositor
 import { FleetKeyRepository } from './repositories/fleet-key.repository';
 import { ListenerRepository } from './repositories/listener.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
+import { ProxyBatchRepository } from './repositories/proxy-batch.repository';
 import { ProxyStatusRepository } from './repositories/proxy-status.repository';
 import { ProxyRepository } from './repositories/proxy.repository';
 import { RouteConfigurationRepository } from './repositories/route-configuration.repository';
 import { SecretRepository } from './repositories/secret.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UserRepository } from './repositories/user.repository';
+import { VmRepository } from './repositories/vm.repository';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
 import { WebhookSubscriptionRepository } from './repositories/webhook-subscription.repository';
 import { TenantConfigReader } from './tenant-config.reader';
@@ -22,6 +24,8 @@ const repositories = [
   UserRepository,
   ApiKeyRepository,
   ProxyRepository,
+  ProxyBatchRepository,
+  VmRepository,
   ClusterRepository,
   ListenerRepository,
   RouteConfigurationRepository,

@@ -8,6 +8,7 @@ export { ApiKeyRepository, type ApiKeyRecord, type NewApiKey } from './repositor
 export {
   AuditRepository,
   type AuditEntry,
+  type AuditFilters,
   type AuditQuery,
   type AuditRecord,
 } from './repositories/audit.repository';
@@ -38,3 +39,23 @@ export {
   type WebhookSubscriptionRecord,
 } from './repositories/webhook-subscription.repository';
 export { bearerToken, ProxyTokens, type HeaderSource } from './proxy-tokens';
+export { ProxyBatchRepository, type ProxyConnection } from './repositories/proxy-batch.repository';
+export type { ProxyLifecycle } from './repositories/proxy.repository';
+export { VmRepository, type VmRecord, type VmRegistration } from './repositories/vm.repository';
+export {
+  keysetArgs,
+  readPage,
+  SORT_ORDERS,
+  type KeysetArgs,
+  type Page,
+  type PagedFields,
+  type PageRequest,
+  type SortOrder,
+} from './paging';
+export { PageKeysRepository, type PageKey, type PagedCollection } from './repositories/page-keys.repository';
+export {
+  IdempotencyKeyRepository,
+  type IdempotencyClaim,
+  type StoredResponse,
+} from './repositories/idempotency-key.repository';
+export { ConfigObjectsRepository } from './repositories/config-objects.repository';

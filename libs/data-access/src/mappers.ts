@@ -3,6 +3,7 @@
 import type {
   Cluster,
   Endpoint,
+  FilterChain,
   Listener,
   RouteConfiguration,
   Secret,
@@ -29,6 +30,7 @@ export function toCluster(row: Rows.Cluster & { endpoints: Rows.Endpoint[] }): R
     connectTimeoutMs: row.connectTimeoutMs,
     http2: row.http2,
     endpoints: row.endpoints.map(toEndpoint),
+    ...(row.settings as Pick<Cluster, 'healthChecks' | 'circuitBreakers' | 'outlierDetection' | 'tls'>),
     revision: row.revision,
   };
 }
@@ -38,7 +40,8 @@ export function toListener(row: Rows.Listener): Revisioned<Listener> {
     name: row.name,
     ...(row.address !== null ? { address: row.address } : {}),
     ...(row.port !== null ? { port: row.port } : {}),
-    routeConfigName: row.routeConfigName,
+    ...(row.routeConfigName !== null ? { routeConfigName: row.routeConfigName } : {}),
+    ...(row.filterChains !== null ? { filterChains: row.filterChains as unknown as FilterChain[] } : {}),
     revision: row.revision,
   };
 }

@@ -6,6 +6,8 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'FAILED_PRECONDITION'
+  /** A conditional request's precondition (If-Match) does not hold: the object changed meanwhile. */
+  | 'PRECONDITION_FAILED'
   | 'UNPROCESSABLE'
   | 'RESOURCE_EXHAUSTED'
   | 'UNAVAILABLE';

@@ -5,3 +5,7 @@ export * from './route-rules';
 export * from './tenancy';
 export * from './proxy-token';
 export * from './webhooks';
+export * from './vm';
+export * from './agent-token';
+export * from './config-references';
+export * from './tls-secrets';

@@ -7,6 +7,7 @@ export * as cluster from './api/cluster';
 export * as endpoint from './api/endpoint';
 export * as tls from './api/tls';
 export * as hcm from './api/hcm';
+export * as tcpProxy from './api/tcp-proxy';
 export * as router from './api/router';
 export * as upstreamHttp from './api/upstream-http';
 export * as discovery from './api/discovery';

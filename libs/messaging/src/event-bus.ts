@@ -19,6 +19,27 @@ export interface SubscribeOptions {
    * acknowledged. Without one, the subscriber sees only events published after it subscribed.
    */
   durable?: string;
+  /**
+   * Durable only: how many of its messages this subscription may be handling at once (default 1:
+   * one at a time, in order). Each message is acknowledged when its own handler resolves, so a
+   * failure or a crash brings back only the messages not yet acknowledged; order is not kept.
+   */
+  maxInFlight?: number;
+  /**
+   * Durable only: how long a handed-out message may go unacknowledged before JetStream hands it out
+   * again (default 30 s), e.g. after its subscriber's process died. The in-process bus has no other
+   * process to wait for: its unacknowledged messages come back when its journal is reopened.
+   */
+  ackWaitMs?: number;
+}
+
+/** `options.maxInFlight` checked: a whole number from 1, and 1 without a durable. */
+export function inFlightLimit(options: SubscribeOptions): number {
+  const limit = options.maxInFlight ?? 1;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new Error(`maxInFlight must be a whole number from 1, not ${limit}`);
+  }
+  return options.durable ? limit : 1;
 }
 
 /** A running subscription. */

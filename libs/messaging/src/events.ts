@@ -1,4 +1,10 @@
-import type { ConfigKind, ConfigRejection, ResourceType, SyncState } from '@envoy-fleet/domain';
+import type {
+  ConfigKind,
+  ConfigRejection,
+  ProxyLifecycleState,
+  ResourceType,
+  SyncState,
+} from '@envoy-fleet/domain';
 
 /** One API object changed by a config write. */
 export interface ConfigChange {
@@ -97,5 +103,47 @@ export interface AlertEvent {
   startsAt: string;
   endsAt: string;
   fingerprint: string;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.proxy.lifecycle.<tenant>`: a node-agent's report on one proxy's container. */
+export interface ProxyLifecycleEvent {
+  tenantId: string;
+  proxyId: string;
+  nodeId: string;
+  vmId: string;
+  state: ProxyLifecycleState;
+  previousState?: ProxyLifecycleState;
+  detail?: string;
+  restartCount: number;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.deployment.completed.<tenant>`: every proxy assigned to the VM runs. */
+export interface DeploymentCompletedEvent {
+  tenantId: string;
+  vmId: string;
+  vmName: string;
+  proxyIds: string[];
+  occurredAt: string;
+}
+
+/** Payload of `fleet.vm.changed.<tenant>` and `fleet.vm.offline.<tenant>`. */
+export interface VmEvent {
+  tenantId: string;
+  vmId: string;
+  name: string;
+  action: 'created' | 'deleted' | 'agent-token-issued' | 'registered' | 'offline';
+  actor: string;
+  occurredAt: string;
+}
+
+/** Payload of `fleet.vm.assignments.<tenant>`: a proxy moved onto or off `vmIds`; their agents resync. */
+export interface VmAssignmentsEvent {
+  tenantId: string;
+  vmIds: string[];
+  proxyId: string;
+  nodeId: string;
+  actor: string;
   occurredAt: string;
 }

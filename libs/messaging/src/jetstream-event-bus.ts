@@ -11,7 +11,14 @@ import {
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { EventBus, EventHandler, ReceivedEvent, SubscribeOptions, Subscription } from './event-bus';
+import {
+  EventBus,
+  EventHandler,
+  inFlightLimit,
+  ReceivedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-bus';
 import {
   FLEET_DUPLICATE_WINDOW_MS,
   FLEET_REDELIVERY_DELAY_MS,
@@ -20,6 +27,10 @@ import {
 import { FLEET_STREAM, FLEET_STREAM_SUBJECTS } from './subjects';
 
 const NANOS_PER_MS = 1_000_000;
+/** nats-server's own `max_ack_pending` for a consumer that names none. */
+const DEFAULT_MAX_ACK_PENDING = 1000;
+/** Messages the client asks for per pull (the client's own default). */
+const PULL_BATCH = 100;
 
 /** EventBus on NATS JetStream: one stream for every fleet subject, explicit acks, de-duplication by msg id. */
 export class JetStreamEventBus implements EventBus {
@@ -70,14 +81,16 @@ export class JetStreamEventBus implements EventBus {
   }
 
   async subscribe<T>(options: SubscribeOptions, handler: EventHandler<T>): Promise<Subscription> {
+    const maxInFlight = inFlightLimit(options);
     const consumer = options.durable
-      ? await this.durableConsumer(options.durable, options.subject)
+      ? await this.durableConsumer(options.durable, options.subject, maxInFlight, options.ackWaitMs)
       : await this.js.consumers.get(FLEET_STREAM, {
           filter_subjects: options.subject,
           deliver_policy: DeliverPolicy.New,
         });
-    const messages = await consumer.consume();
-    const done = this.pump(messages, handler, Boolean(options.durable));
+    // The client pulls ahead of the handlers: keep at least a full window buffered.
+    const messages = await consumer.consume({ max_messages: Math.max(PULL_BATCH, 2 * maxInFlight) });
+    const done = this.pump(messages, handler, Boolean(options.durable), maxInFlight);
     return {
       close: async () => {
         await messages.close();
@@ -86,26 +99,34 @@ export class JetStreamEventBus implements EventBus {
     };
   }
 
-  private async durableConsumer(durable: string, subject: string) {
+  private async durableConsumer(durable: string, subject: string, maxInFlight: number, ackWaitMs?: number) {
+    // Adding an existing durable updates it (nats-server 2.9): settings left out go back to defaults.
     await this.jsm.consumers.add(FLEET_STREAM, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       filter_subject: subject,
       deliver_policy: DeliverPolicy.All,
+      ...(maxInFlight > DEFAULT_MAX_ACK_PENDING ? { max_ack_pending: maxInFlight } : {}),
+      ...(ackWaitMs !== undefined ? { ack_wait: ackWaitMs * NANOS_PER_MS } : {}),
     });
     return this.js.consumers.get(FLEET_STREAM, durable);
   }
 
-  private async pump<T>(messages: ConsumerMessages, handler: EventHandler<T>, acks: boolean): Promise<void> {
+  /** Hands messages to `handler`, at most `maxInFlight` at once, each acked when its handler resolves. */
+  private async pump<T>(
+    messages: ConsumerMessages,
+    handler: EventHandler<T>,
+    acks: boolean,
+    maxInFlight: number,
+  ): Promise<void> {
+    const running = new Set<Promise<void>>();
+    const replies = new ReplyBatch();
     for await (const message of messages) {
-      try {
-        await handler(toEvent<T>(message));
-        if (acks) message.ack();
-      } catch {
-        // The handler failed: leave the event in the stream and try again shortly.
-        if (acks) message.nak(FLEET_REDELIVERY_DELAY_MS);
-      }
+      const handled = handleOne(message, handler, acks, replies).finally(() => running.delete(handled));
+      running.add(handled);
+      if (running.size >= maxInFlight) await Promise.race(running);
     }
+    await Promise.all(running);
   }
 
   async ping(): Promise<void> {
@@ -114,6 +135,48 @@ export class JetStreamEventBus implements EventBus {
 
   async close(): Promise<void> {
     await this.nc.drain();
+  }
+}
+
+async function handleOne<T>(
+  message: JsMsg,
+  handler: EventHandler<T>,
+  acks: boolean,
+  replies: ReplyBatch,
+): Promise<void> {
+  let handled = true;
+  try {
+    await handler(toEvent<T>(message));
+  } catch {
+    handled = false;
+  }
+  if (!acks) return;
+  // A failed handler leaves the event in the stream, to be tried again shortly.
+  await replies.send(() => (handled ? message.ack() : message.nak(FLEET_REDELIVERY_DELAY_MS)));
+}
+
+/**
+ * Sends the acks decided in one turn of the event loop together. The client writes to its socket
+ * once per microtask that publishes; handlers resolving in the same turn (e.g. one batch commit)
+ * would otherwise cost one write each, a fifth of the CPU of a busy subscriber.
+ */
+class ReplyBatch {
+  private pending: (() => void)[] = [];
+  private sent?: Promise<void>;
+
+  /** Resolves once `reply` was handed to the client, at the end of this turn. */
+  send(reply: () => void): Promise<void> {
+    this.pending.push(reply);
+    this.sent ??= new Promise((resolve) =>
+      setImmediate(() => {
+        const replies = this.pending;
+        this.pending = [];
+        this.sent = undefined;
+        for (const each of replies) each();
+        resolve();
+      }),
+    );
+    return this.sent;
   }
 }
 

@@ -82,7 +82,7 @@ export class OutboxRelay {
       for (;;) {
         const events = await this.store.claimUnpublished(this.options.batchSize);
         if (events.length === 0) break;
-        for (const event of events) await this.publish(event);
+        await this.publishAll(events);
         await this.store.markPublished(events.map((event) => event.id));
         total += events.length;
         if (this.options.onEventPublished) events.forEach(this.options.onEventPublished);
@@ -92,6 +92,18 @@ export class OutboxRelay {
       this.options.onError?.(error);
     }
     return total;
+  }
+
+  /**
+   * Sends the batch without waiting for each ack in turn: every publish is written to the bus in
+   * call order (both buses take a message synchronously up to the write), so the stream keeps the
+   * outbox order, and the acks are awaited together. If one fails nothing is marked; the batch is
+   * sent again and the bus drops what it already has by msg id.
+   */
+  private async publishAll(events: OutboxEvent[]): Promise<void> {
+    const results = await Promise.allSettled(events.map((event) => this.publish(event)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Publishes in a producer span continuing the write's trace; the consumer's span is its child. */

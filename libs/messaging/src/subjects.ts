@@ -41,3 +41,21 @@ export function tenantOfSubject(subject: string): string {
   if (parts.length !== 4 || parts[0] !== 'fleet') throw new Error(`not a fleet subject: ${subject}`);
   return parts[3];
 }
+
+/** Subjects of VMs and the node-agents on them (kept apart from Subjects so edits do not collide). */
+export const AgentSubjects = {
+  /** A node-agent reported a proxy's container moving to another lifecycle state. */
+  proxyLifecycle: (tenantId: string) => `fleet.proxy.lifecycle.${tenantId}`,
+  /** Every proxy assigned to a VM runs after its assignments changed. */
+  deploymentCompleted: (tenantId: string) => `fleet.deployment.completed.${tenantId}`,
+  /** A VM was created, deleted, or got a new agent token. */
+  vmChanged: (tenantId: string) => `fleet.vm.changed.${tenantId}`,
+  /** A VM missed its heartbeats. */
+  vmOffline: (tenantId: string) => `fleet.vm.offline.${tenantId}`,
+  /**
+   * The proxies assigned to a VM changed; the payload names the VM. Its agent listens here and
+   * resyncs. One subject per tenant (not per VM) keeps the `fleet.<area>.<event>.<tenant>` shape
+   * that webhook-service and the event metrics rely on.
+   */
+  vmAssignments: (tenantId: string) => `fleet.vm.assignments.${tenantId}`,
+} as const;

@@ -1,36 +1,53 @@
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { EventBus, InProcessEventBus, JetStreamEventBus, ReceivedEvent } from '../src';
 import { sleep, waitFor } from './polling';
 
 const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
-/** How one implementation is opened and cleaned up after; each `open()` is a separate bus. */
+/**
+ * How one implementation is opened and cleaned up after; each `open()` is a separate bus. A bus
+ * keeps its events in a place (the NATS server; the in-process bus's directory), where
+ * `openAt(place)` finds them again after a restart.
+ */
 interface Implementation {
   name: string;
+  /** `kind` argument of crashing-subscriber-process.ts. */
+  kind: 'jetstream' | 'in-process';
   open(): Promise<EventBus>;
+  newPlace(): Promise<string>;
+  openAt(place: string): Promise<EventBus>;
   cleanUp(): Promise<void>;
 }
 
 function jetStream(): Implementation {
   return {
     name: JetStreamEventBus.name,
+    kind: 'jetstream',
     open: () => JetStreamEventBus.connect(NATS_URL, 'event-bus-contract-test'),
+    newPlace: async () => NATS_URL,
+    openAt: (url) => JetStreamEventBus.connect(url, 'event-bus-contract-test'),
     cleanUp: async () => undefined,
   };
 }
 
 function inProcess(): Implementation {
   const dirs: string[] = [];
+  const newPlace = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'event-bus-contract-'));
+    dirs.push(dir);
+    return dir;
+  };
   return {
     name: InProcessEventBus.name,
-    open: async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'event-bus-contract-'));
-      dirs.push(dir);
-      return InProcessEventBus.open({ dir });
-    },
+    kind: 'in-process',
+    open: async () => InProcessEventBus.open({ dir: await newPlace() }),
+    newPlace,
+    openAt: (dir) => InProcessEventBus.open({ dir }),
     cleanUp: async () => {
       await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
     },
@@ -232,6 +249,116 @@ describe.each([jetStream(), inProcess()])('EventBus contract: $name', (implement
     await publishNumbers(subject('x'), [2]);
     await sleep(300);
     expect(seen).toEqual([1]);
+  });
+
+  describe('a durable with several messages in flight', () => {
+    const ackWaitMs = 1000;
+
+    it('hands a subscription up to maxInFlight messages at once, no more', async () => {
+      const { subject, durable } = freshTenant();
+      let running = 0;
+      let mostAtOnce = 0;
+      const seen: number[] = [];
+      const options = { subject: subject('x'), durable, maxInFlight: 4 };
+      const subscription = await bus.subscribe<Numbered>(options, async (event) => {
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await sleep(30);
+        seen.push(event.payload.n);
+        running--;
+      });
+      const numbers = Array.from({ length: 12 }, (_, index) => index + 1);
+      await publishNumbers(subject('x'), numbers);
+      await waitFor('every event', () => seen.length === numbers.length);
+      expect(mostAtOnce).toBe(4);
+      expect([...seen].sort((a, b) => a - b)).toEqual(numbers);
+      await subscription.close();
+    });
+
+    it('acknowledges every message once: none comes back after a restart', async () => {
+      const place = await implementation.newPlace();
+      const { subject, durable } = freshTenant();
+      const options = { subject: subject('x'), durable, maxInFlight: 8, ackWaitMs };
+      const seen: ReceivedEvent<Numbered>[] = [];
+      const record = async (event: ReceivedEvent<Numbered>) => {
+        await sleep(Math.random() * 15);
+        seen.push(event);
+      };
+      const first = await implementation.openAt(place);
+      const subscription = await first.subscribe<Numbered>(options, record);
+      const numbers = Array.from({ length: 40 }, (_, index) => index + 1);
+      for (const n of numbers) await first.publish(subject('x'), { n }, randomUUID());
+      await waitFor('every event', () => seen.length === numbers.length);
+      // Past the ack wait: an unacknowledged message would be handed out again by now.
+      await sleep(ackWaitMs + 500);
+      await subscription.close();
+      await first.close();
+
+      const second = await implementation.openAt(place);
+      const again = await second.subscribe<Numbered>(options, record);
+      await sleep(500);
+      await again.close();
+      await second.close();
+      expect(seen.map((event) => event.payload.n).sort((a, b) => a - b)).toEqual(numbers);
+      expect(seen.filter((event) => event.redelivered)).toEqual([]);
+    }, 15_000);
+
+    it('redelivers only the message whose handler failed', async () => {
+      const { subject, durable } = freshTenant();
+      const attempts: [number, boolean][] = [];
+      const options = { subject: subject('x'), durable, maxInFlight: 4 };
+      const subscription = await bus.subscribe<Numbered>(options, async (event) => {
+        await sleep(5);
+        attempts.push([event.payload.n, event.redelivered]);
+        if (event.payload.n === 3 && !event.redelivered) throw new Error('transient failure');
+      });
+      const numbers = Array.from({ length: 10 }, (_, index) => index + 1);
+      await publishNumbers(subject('x'), numbers);
+      await waitFor('the redelivery', () => attempts.length >= numbers.length + 1, 4000);
+      await sleep(300);
+      expect(attempts.filter(([, redelivered]) => redelivered)).toEqual([[3, true]]);
+      expect(attempts.map(([n]) => n).sort((a, b) => a - b)).toEqual([...numbers, 3].sort((a, b) => a - b));
+      await subscription.close();
+    });
+
+    it('after a crash mid-batch redelivers the unacknowledged messages, and only those', async () => {
+      const place = await implementation.newPlace();
+      const { subject, durable } = freshTenant();
+      const publisher = await implementation.openAt(place);
+      const numbers = [1, 2, 3, 4, 5, 6, 7, 8];
+      for (const n of numbers) await publisher.publish(subject('x'), { n }, randomUUID());
+      // The in-process journal is locked by its one open bus: the child takes it over.
+      if (implementation.kind === 'in-process') await publisher.close();
+
+      const args = [implementation.kind, place, subject('x'), durable, '8', String(ackWaitMs), '4'];
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, 'crashing-subscriber-process.ts'), ...args],
+        {
+          cwd: join(__dirname, '../../..'),
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const lines = createInterface({ input: child.stdout });
+      const ready = new Promise<void>((resolve) => lines.on('line', (line) => line === 'ready' && resolve()));
+      await Promise.race([ready, exited.then(() => Promise.reject(new Error('the child exited early')))]);
+      child.kill('SIGKILL');
+      await exited;
+
+      const restarted = implementation.kind === 'in-process' ? await implementation.openAt(place) : publisher;
+      const seen: ReceivedEvent<Numbered>[] = [];
+      const options = { subject: subject('x'), durable, maxInFlight: 8, ackWaitMs };
+      const subscription = await restarted.subscribe<Numbered>(options, async (event) => {
+        seen.push(event);
+      });
+      await waitFor('the unacknowledged events', () => seen.length >= 4, ackWaitMs + 4000);
+      await sleep(500);
+      await subscription.close();
+      await restarted.close();
+      expect(seen.map((event) => event.payload.n).sort((a, b) => a - b)).toEqual([1, 3, 5, 7]);
+      expect(seen.every((event) => event.redelivered)).toBe(true);
+    }, 30_000);
   });
 
   it('answers ping while open and rejects it once closed', async () => {

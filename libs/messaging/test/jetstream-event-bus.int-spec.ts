@@ -102,4 +102,32 @@ describe(OutboxRelay.name, () => {
     await sub.close();
     await bus.close();
   });
+
+  it('keeps the outbox order while publishing a whole batch before awaiting the acks', async () => {
+    const bus = await JetStreamEventBus.connect(NATS_URL, 'relay-order-test');
+    const subject = Subjects.configUpdated(randomUUID());
+    const rows: (OutboxEvent & { published: boolean })[] = Array.from({ length: 300 }, (_, n) => ({
+      id: n,
+      subject,
+      payload: { n },
+      msgId: randomUUID(),
+      published: false,
+    }));
+    const store = {
+      claimUnpublished: async (limit: number) => rows.filter((row) => !row.published).slice(0, limit),
+      markPublished: async (ids: OutboxEvent['id'][]) => {
+        for (const row of rows) if (ids.includes(row.id)) row.published = true;
+      },
+    };
+    const received: number[] = [];
+    const sub = await bus.subscribe<{ n: number }>({ subject }, async (event) => {
+      received.push(event.payload.n);
+    });
+    const relay = new OutboxRelay(store, bus, { batchSize: 100, pollIntervalMs: 50 });
+    expect(await relay.drain()).toBe(300);
+    await waitFor(() => received.length >= 300);
+    expect(received).toEqual(rows.map((row) => row.id));
+    await sub.close();
+    await bus.close();
+  });
 });

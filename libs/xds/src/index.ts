@@ -17,3 +17,10 @@ export { SotwStream } from './server/sotw-stream';
 export { DeltaStream } from './server/delta-stream';
 export { addXdsServices, type XdsServices, type XdsServiceOptions } from './server/xds-services';
 export { bindServer } from './server/bind';
+export { loadEnvoyProtos, resourceViolations } from './resources/validate-resource';
+export {
+  clusterViolationsOfEnvoy,
+  listenerViolationsOfEnvoy,
+  routeConfigurationViolationsOfEnvoy,
+  secretViolationsOfEnvoy,
+} from './resources/resource-violations';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { ApiConfig } from '../api-config';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AuthController } from './auth.controller';
@@ -12,7 +11,7 @@ import { TokenService } from './token.service';
 
 /** Bearer tokens: issuing them (`POST /v1/auth/token`), verifying them, and the first admin. */
 @Module({
-  imports: [PassportModule, JwtModule.register({})],
+  imports: [JwtModule.register({})],
   controllers: [AuthController],
   providers: [
     { provide: JWT_KEYS, useFactory: resolveJwtKeys, inject: [ApiConfig] },

@@ -9,20 +9,22 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import type { IncomingHttpHeaders } from 'node:http';
+import { activeJwtStrategy, bearerToken } from './jwt.strategy';
 
 const ROLES_KEY = 'fleet:roles';
 
-/** Requires a valid bearer token; failures are 401 problems, not passport's plain text. */
+/**
+ * Requires a valid bearer token and puts its Principal on `request.user`; failures are 401
+ * problems. Synchronous, with no per-request strategy objects: verified tokens are remembered by
+ * JwtStrategy, so a known caller costs a map lookup.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  override handleRequest<T>(error: unknown, principal: T | false, info: unknown): T {
-    if (error instanceof DomainError) throw error;
-    if (error || !principal) {
-      const reason = info instanceof Error ? info.message : 'missing bearer token';
-      throw new DomainError('UNAUTHENTICATED', `authentication failed: ${reason}`);
-    }
-    return principal;
+export class JwtAuthGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders; user?: Principal }>();
+    request.user = activeJwtStrategy().authenticate(bearerToken(request.headers.authorization));
+    return true;
   }
 }
 

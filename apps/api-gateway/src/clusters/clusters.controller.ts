@@ -1,21 +1,27 @@
 import { Cluster, Principal, WRITER_ROLES } from '@envoy-fleet/domain';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
 import { setConfigVersion } from '../config-changes/etag';
 import { toCluster, toEndpoint } from './cluster-mapping';
 import { ClustersService } from './clusters.service';
 import { ClusterSpecDto, CreateClusterDto, ReplaceEndpointsDto } from './dto/cluster.dto';
+import type { Page } from '@envoy-fleet/data-access';
+import { CollectionPages } from '../common/collection-pages';
+import { ListQueryDto } from '../common/list-query.dto';
 
 /** `/v1/clusters`: upstream clusters and their endpoints, by name within the caller's tenant. */
 @Controller('v1/clusters')
 @Authenticated()
 export class ClustersController {
-  constructor(private readonly clusters: ClustersService) {}
+  constructor(
+    private readonly clusters: ClustersService,
+    private readonly pages: CollectionPages,
+  ) {}
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: Cluster[] }> {
-    return { items: await this.clusters.list(principal) };
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<Page<Cluster>> {
+    return this.pages.clusters(principal, query);
   }
 
   @Get(':name')

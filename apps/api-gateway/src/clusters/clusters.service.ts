@@ -1,11 +1,12 @@
-import {
-  ClusterRepository,
-  Database,
-  Revisioned,
-  RouteConfigurationRepository,
-} from '@envoy-fleet/data-access';
-import { Cluster, clusterReferences, DomainError, Endpoint, Principal } from '@envoy-fleet/domain';
+import { ClusterRepository, Database, Revisioned } from '@envoy-fleet/data-access';
+import { Cluster, clusterSecretReferences, Endpoint, Principal } from '@envoy-fleet/domain';
+import { clusterViolationsOfEnvoy } from '@envoy-fleet/xds';
 import { Injectable } from '@nestjs/common';
+import {
+  ConfigReferenceChecker,
+  refuseEnvoyViolations,
+  refuseWhileReferenced,
+} from '../config-model/config-checks';
 import { Committed, ConfigChangeService } from '../config-changes/config-change.service';
 
 /** Clusters of the caller's tenant, with their endpoints. */
@@ -14,7 +15,7 @@ export class ClustersService {
   constructor(
     private readonly db: Database,
     private readonly clusters: ClusterRepository,
-    private readonly routeConfigurations: RouteConfigurationRepository,
+    private readonly references: ConfigReferenceChecker,
     private readonly changes: ConfigChangeService,
   ) {}
 
@@ -27,10 +28,12 @@ export class ClustersService {
   }
 
   create(principal: Principal, cluster: Cluster): Promise<Committed<Revisioned<Cluster>>> {
+    refuseEnvoyViolations('Cluster', clusterViolationsOfEnvoy(cluster));
     return this.changes.apply(
       principal,
       { kind: 'cluster', name: cluster.name, action: 'created' },
       async (tx) => {
+        await this.references.requireResolved(tx, principal.tenantId, clusterSecretReferences(cluster));
         const created = await this.clusters.create(tx, principal.tenantId, cluster);
         return { result: created, before: null, after: created };
       },
@@ -38,11 +41,13 @@ export class ClustersService {
   }
 
   replace(principal: Principal, cluster: Cluster): Promise<Committed<Revisioned<Cluster>>> {
+    refuseEnvoyViolations('Cluster', clusterViolationsOfEnvoy(cluster));
     return this.changes.apply(
       principal,
       { kind: 'cluster', name: cluster.name, action: 'updated' },
       async (tx) => {
         const before = await this.clusters.get(tx, principal.tenantId, cluster.name);
+        await this.references.requireResolved(tx, principal.tenantId, clusterSecretReferences(cluster));
         const after = await this.clusters.update(tx, principal.tenantId, cluster);
         return { result: after, before, after };
       },
@@ -56,24 +61,20 @@ export class ClustersService {
   ): Promise<Committed<Revisioned<Cluster>>> {
     return this.changes.apply(principal, { kind: 'cluster', name, action: 'updated' }, async (tx) => {
       const before = await this.clusters.get(tx, principal.tenantId, name);
+      refuseEnvoyViolations('Cluster', clusterViolationsOfEnvoy({ ...before, endpoints }));
       const after = await this.clusters.replaceEndpoints(tx, principal.tenantId, name, endpoints);
       return { result: after, before: before.endpoints, after: after.endpoints };
     });
   }
 
-  /** Refused while a route configuration still sends traffic to the cluster. */
+  /** Refused while a route configuration (or a listener) still sends traffic to the cluster. */
   remove(principal: Principal, name: string): Promise<Committed<void>> {
     return this.changes.apply(principal, { kind: 'cluster', name, action: 'deleted' }, async (tx) => {
-      const users = (await this.routeConfigurations.list(tx, principal.tenantId)).filter((rc) =>
-        clusterReferences(rc).some((ref) => ref.cluster === name),
+      refuseWhileReferenced(
+        'cluster',
+        name,
+        await this.references.referrersOf(tx, principal.tenantId, 'cluster', name),
       );
-      if (users.length > 0) {
-        const names = users.map((rc) => `'${rc.name}'`).join(', ');
-        throw new DomainError(
-          'FAILED_PRECONDITION',
-          `cluster '${name}' is used by route configuration ${names}`,
-        );
-      }
       const before = await this.clusters.delete(tx, principal.tenantId, name);
       return { result: undefined, before, after: null };
     });

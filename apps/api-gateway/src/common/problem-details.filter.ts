@@ -3,9 +3,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { IdempotentReplay } from '../idempotency/idempotent-replay';
 import { httpStatusOf, ProblemDetails, problemType } from './problem-details';
+import { currentTraceId, requestIdOf } from './request-context';
 
-/** Answers every error as `application/problem+json`; unknown errors are logged with an id and hidden. */
+/**
+ * Answers every error as `application/problem+json`; unknown errors are logged with an id and
+ * hidden. (An idempotent replay also arrives here: it is sent as first recorded.)
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemDetailsFilter.name);
@@ -14,15 +19,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const problem = this.toProblem(error);
+    if (error instanceof IdempotentReplay) return error.send(reply);
+    const requestId = requestIdOf(request);
+    const traceId = currentTraceId();
+    const problem = this.toProblem(error, requestId);
     problem.instance = request.url;
+    if (requestId) problem.requestId = requestId;
+    if (traceId) problem.traceId = traceId;
     if (error instanceof DomainError && error.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(error.retryAfterSeconds));
     }
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 
-  private toProblem(error: unknown): ProblemDetails {
+  private toProblem(error: unknown, requestId?: string): ProblemDetails {
     if (error instanceof DomainError) {
       const status = httpStatusOf(error.code);
       return {
@@ -45,7 +55,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     }
     const errorId = randomUUID();
-    this.logger.error(`unexpected error ${errorId}`, error instanceof Error ? error.stack : String(error));
+    this.logger.error(
+      `unexpected error ${errorId} (request ${requestId ?? '-'})`,
+      error instanceof Error ? error.stack : String(error),
+    );
     return {
       type: problemType('internal'),
       title: 'Internal Server Error',

@@ -10,6 +10,10 @@ export interface ProblemDetails {
   instance?: string;
   errors?: FieldViolation[];
   errorId?: string;
+  /** The request's X-Request-Id. */
+  requestId?: string;
+  /** The W3C trace id of the request's server span. */
+  traceId?: string;
 }
 
 /** The one place a domain error code becomes an HTTP status. */
@@ -27,6 +31,8 @@ export function httpStatusOf(code: DomainErrorCode): number {
       return 409;
     case 'FAILED_PRECONDITION':
       return 409;
+    case 'PRECONDITION_FAILED':
+      return 412;
     case 'UNPROCESSABLE':
       return 422;
     case 'RESOURCE_EXHAUSTED':

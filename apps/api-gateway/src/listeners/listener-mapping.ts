@@ -1,4 +1,4 @@
-import { DomainError, Listener } from '@envoy-fleet/domain';
+import { DomainError, FilterChain, Listener } from '@envoy-fleet/domain';
 import { ListenerSpecDto } from './dto/listener.dto';
 
 /** A socket listener binds all addresses unless told otherwise. */
@@ -8,7 +8,10 @@ export function toListener(name: string, dto: ListenerSpecDto): Listener {
   }
   return {
     name,
-    routeConfigName: dto.routeConfigName,
+    ...(dto.routeConfigName !== undefined ? { routeConfigName: dto.routeConfigName } : {}),
+    ...(dto.filterChains !== undefined
+      ? { filterChains: JSON.parse(JSON.stringify(dto.filterChains)) as FilterChain[] }
+      : {}),
     ...(dto.port !== undefined ? { port: dto.port, address: dto.address ?? '0.0.0.0' } : {}),
   };
 }

@@ -1,21 +1,27 @@
 import { Listener, Principal, WRITER_ROLES } from '@envoy-fleet/domain';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
 import { setConfigVersion } from '../config-changes/etag';
 import { ListenersService } from './listeners.service';
 import { CreateListenerDto, ListenerSpecDto } from './dto/listener.dto';
 import { toListener } from './listener-mapping';
+import type { Page } from '@envoy-fleet/data-access';
+import { CollectionPages } from '../common/collection-pages';
+import { ListQueryDto } from '../common/list-query.dto';
 
 /** `/v1/listeners`: listeners (socket or API listeners), by name within the caller's tenant. */
 @Controller('v1/listeners')
 @Authenticated()
 export class ListenersController {
-  constructor(private readonly listeners: ListenersService) {}
+  constructor(
+    private readonly listeners: ListenersService,
+    private readonly pages: CollectionPages,
+  ) {}
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: Listener[] }> {
-    return { items: await this.listeners.list(principal) };
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<Page<Listener>> {
+    return this.pages.listeners(principal, query);
   }
 
   @Get(':name')

@@ -1,14 +1,18 @@
 import { ProxyRecord } from '@envoy-fleet/data-access';
-import { DomainError, Principal, WRITER_ROLES } from '@envoy-fleet/domain';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Principal, WRITER_ROLES } from '@envoy-fleet/domain';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { BootstrapQueryDto } from './dto/bootstrap-query.dto';
-import { CreateProxyDto } from './dto/proxy.dto';
+import { CreateProxyDto, UpdateProxyDto } from './dto/proxy.dto';
 import { ListProxiesQueryDto } from './dto/list-proxies-query.dto';
 import { ProxiesService, ProxyConfigView, ProxyView } from './proxies.service';
 import { ProxyTokensService } from './proxy-tokens.service';
+import { checkLabels } from './labels';
+import type { Page } from '@envoy-fleet/data-access';
+import { CollectionPages } from '../common/collection-pages';
+import type { ProxySync } from './proxy-sync';
 
 /** `/v1/proxies`: the Envoys (and proxyless gRPC clients) of the caller's tenant, with their sync status. */
 @Controller('v1/proxies')
@@ -17,14 +21,19 @@ export class ProxiesController {
   constructor(
     private readonly proxies: ProxiesService,
     private readonly tokens: ProxyTokensService,
+    private readonly pages: CollectionPages,
   ) {}
 
   @Get()
-  async list(
+  list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListProxiesQueryDto,
-  ): Promise<{ items: ProxyRecord[] }> {
-    return { items: await this.proxies.list(principal, query.sync) };
+  ): Promise<Page<ProxyRecord>> {
+    return this.pages.list(principal, 'proxies', query, {
+      load: () => this.proxies.list(principal),
+      keyOf: (proxy) => proxy.id,
+      ...(query.sync ? { keep: (proxy: { sync: ProxySync }) => proxy.sync === query.sync } : {}),
+    });
   }
 
   @Get(':id')
@@ -35,7 +44,18 @@ export class ProxiesController {
   @Post()
   @Roles(...WRITER_ROLES)
   register(@CurrentPrincipal() principal: Principal, @Body() dto: CreateProxyDto): Promise<ProxyRecord> {
-    return this.proxies.register(principal, dto.nodeId, checkLabels(dto.labels ?? {}));
+    return this.proxies.register(principal, dto.nodeId, checkLabels(dto.labels ?? {}), dto.vmId);
+  }
+
+  /** Assigns the proxy to a VM (its node-agent runs it) or, with `vmId: null`, takes it off. */
+  @Patch(':id')
+  @Roles(...WRITER_ROLES)
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() dto: UpdateProxyDto,
+  ): Promise<ProxyRecord> {
+    return this.proxies.assignVm(principal, id, dto.vmId);
   }
 
   /** What the proxy was sent and acknowledged, resource by resource, with any rejection traced to the API. */
@@ -79,16 +99,4 @@ export class ProxiesController {
   remove(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<void> {
     return this.proxies.remove(principal, id);
   }
-}
-
-/** Labels are string to string, like Kubernetes labels. */
-function checkLabels(labels: Record<string, unknown>): Record<string, string> {
-  for (const [key, value] of Object.entries(labels)) {
-    if (!/^[a-zA-Z0-9._/-]{1,63}$/.test(key))
-      throw DomainError.invalid(`labels.${key}`, 'is not a valid label key');
-    if (typeof value !== 'string' || value.length > 253) {
-      throw DomainError.invalid(`labels.${key}`, 'must be a string of at most 253 characters');
-    }
-  }
-  return labels as Record<string, string>;
 }

@@ -1,6 +1,13 @@
-import { Database, ProxyRecord, ProxyRepository, ProxyStatusRepository } from '@envoy-fleet/data-access';
-import { KIND_OF_RESOURCE_TYPE, Principal, ProxyTypeStatus } from '@envoy-fleet/domain';
-import { ProxyRegistryEvent, Subjects } from '@envoy-fleet/messaging';
+import {
+  Database,
+  ProxyRecord,
+  ProxyRepository,
+  ProxyStatusRepository,
+  Tx,
+  VmRepository,
+} from '@envoy-fleet/data-access';
+import { DomainError, KIND_OF_RESOURCE_TYPE, Principal, ProxyTypeStatus } from '@envoy-fleet/domain';
+import { AgentSubjects, ProxyRegistryEvent, Subjects, VmAssignmentsEvent } from '@envoy-fleet/messaging';
 import { Injectable } from '@nestjs/common';
 import { ConfigChangeService } from '../config-changes/config-change.service';
 import { ProxySync, ResourceSync, resourcesOf, summaryOf, syncOf } from './proxy-sync';
@@ -29,6 +36,7 @@ export class ProxiesService {
     private readonly proxies: ProxyRepository,
     private readonly statuses: ProxyStatusRepository,
     private readonly changes: ConfigChangeService,
+    private readonly vms: VmRepository,
   ) {}
 
   /** The tenant's proxies with their sync state, only those in `sync` when given. */
@@ -67,14 +75,20 @@ export class ProxiesService {
     });
   }
 
-  register(principal: Principal, nodeId: string, labels: Record<string, string>): Promise<ProxyRecord> {
+  register(
+    principal: Principal,
+    nodeId: string,
+    labels: Record<string, string>,
+    vmId?: string,
+  ): Promise<ProxyRecord> {
     const change = { kind: 'proxy', name: nodeId, action: 'created' } as const;
     return this.changes.record(
       principal,
       change,
       Subjects.proxyRegistered(principal.tenantId),
       async (tx) => {
-        const proxy = await this.proxies.create(tx, principal.tenantId, nodeId, labels);
+        if (vmId) await this.requireVm(tx, principal.tenantId, vmId);
+        const proxy = await this.proxies.create(tx, principal.tenantId, nodeId, labels, vmId);
         return { result: proxy, before: null, after: proxy, event: this.event(principal, proxy) };
       },
     );
@@ -109,6 +123,43 @@ export class ProxiesService {
         return { result: undefined, before: proxy, after: null, event: this.event(principal, proxy) };
       });
     });
+  }
+
+  /**
+   * Moves the proxy onto `vmId` (or off any VM, for null) and tells the agents concerned, which
+   * start it there and drain and remove it from where it was.
+   */
+  async assignVm(principal: Principal, id: string, vmId: string | null): Promise<ProxyRecord> {
+    const before = await this.record(principal, id);
+    if ((before.vmId ?? null) === vmId) return before;
+    const change = { kind: 'proxy', name: before.nodeId, action: 'updated' } as const;
+    const subject = AgentSubjects.vmAssignments(principal.tenantId);
+    return this.changes.record(principal, change, subject, async (tx) => {
+      if (vmId) await this.requireVm(tx, principal.tenantId, vmId);
+      const after = await this.proxies.assignVm(tx, principal.tenantId, id, vmId);
+      const vmIds = [before.vmId, vmId].filter((vm): vm is string => typeof vm === 'string');
+      for (const vm of vmIds) await this.vms.setRolloutPending(tx, vm, true);
+      const event: VmAssignmentsEvent = {
+        tenantId: principal.tenantId,
+        vmIds,
+        proxyId: id,
+        nodeId: before.nodeId,
+        actor: principal.subject,
+        occurredAt: new Date().toISOString(),
+      };
+      return { result: after, before, after, event };
+    });
+  }
+
+  /** UNPROCESSABLE naming `vmId` when the tenant has no such VM; marks its rollout pending. */
+  private async requireVm(tx: Tx, tenantId: string, vmId: string): Promise<void> {
+    await this.vms.get(tx, tenantId, vmId).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') {
+        throw DomainError.unprocessable('vmId', `no VM '${vmId}' in this tenant`);
+      }
+      throw error;
+    });
+    await this.vms.setRolloutPending(tx, vmId, true);
   }
 
   private event(principal: Principal, proxy: ProxyRecord): ProxyRegistryEvent {

@@ -1,21 +1,30 @@
 import { Principal, RouteConfiguration, WRITER_ROLES } from '@envoy-fleet/domain';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
 import { setConfigVersion } from '../config-changes/etag';
 import { RouteConfigurationsService } from './route-configurations.service';
 import { CreateRouteConfigurationDto, RouteConfigurationSpecDto } from './dto/route-configuration.dto';
 import { toRouteConfiguration } from './route-configuration-mapping';
+import type { Page } from '@envoy-fleet/data-access';
+import { CollectionPages } from '../common/collection-pages';
+import { ListQueryDto } from '../common/list-query.dto';
 
 /** `/v1/route-configurations`: virtual hosts and routes, by name within the caller's tenant. */
 @Controller('v1/route-configurations')
 @Authenticated()
 export class RouteConfigurationsController {
-  constructor(private readonly routeConfigurations: RouteConfigurationsService) {}
+  constructor(
+    private readonly routeConfigurations: RouteConfigurationsService,
+    private readonly pages: CollectionPages,
+  ) {}
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: RouteConfiguration[] }> {
-    return { items: await this.routeConfigurations.list(principal) };
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListQueryDto,
+  ): Promise<Page<RouteConfiguration>> {
+    return this.pages.routeConfigurations(principal, query);
   }
 
   @Get(':name')

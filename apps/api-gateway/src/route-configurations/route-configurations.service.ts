@@ -1,19 +1,18 @@
-import {
-  ClusterRepository,
-  Database,
-  ListenerRepository,
-  Revisioned,
-  RouteConfigurationRepository,
-  TenantTx,
-} from '@envoy-fleet/data-access';
+import { Database, Revisioned, RouteConfigurationRepository } from '@envoy-fleet/data-access';
 import {
   clusterReferences,
-  DomainError,
   Principal,
   RouteConfiguration,
   routeConfigurationViolations,
 } from '@envoy-fleet/domain';
+import { routeConfigurationViolationsOfEnvoy } from '@envoy-fleet/xds';
 import { Injectable } from '@nestjs/common';
+import {
+  ConfigReferenceChecker,
+  refuseEnvoyViolations,
+  refuseInvalid,
+  refuseWhileReferenced,
+} from '../config-model/config-checks';
 import { Committed, ConfigChangeService } from '../config-changes/config-change.service';
 
 /** Route configurations of the caller's tenant: where each virtual host's requests go. */
@@ -22,8 +21,7 @@ export class RouteConfigurationsService {
   constructor(
     private readonly db: Database,
     private readonly routeConfigurations: RouteConfigurationRepository,
-    private readonly clusters: ClusterRepository,
-    private readonly listeners: ListenerRepository,
+    private readonly references: ConfigReferenceChecker,
     private readonly changes: ConfigChangeService,
   ) {}
 
@@ -43,12 +41,12 @@ export class RouteConfigurationsService {
     principal: Principal,
     config: RouteConfiguration,
   ): Promise<Committed<Revisioned<RouteConfiguration>>> {
-    checkShape(config);
+    check(config);
     return this.changes.apply(
       principal,
       { kind: 'route-configuration', name: config.name, action: 'created' },
       async (tx) => {
-        await this.checkClustersExist(tx, principal.tenantId, config);
+        await this.references.requireResolved(tx, principal.tenantId, clusterRefs(config));
         const created = await this.routeConfigurations.create(tx, principal.tenantId, config);
         return { result: created, before: null, after: created };
       },
@@ -59,13 +57,13 @@ export class RouteConfigurationsService {
     principal: Principal,
     config: RouteConfiguration,
   ): Promise<Committed<Revisioned<RouteConfiguration>>> {
-    checkShape(config);
+    check(config);
     return this.changes.apply(
       principal,
       { kind: 'route-configuration', name: config.name, action: 'updated' },
       async (tx) => {
         const before = await this.routeConfigurations.get(tx, principal.tenantId, config.name);
-        await this.checkClustersExist(tx, principal.tenantId, config);
+        await this.references.requireResolved(tx, principal.tenantId, clusterRefs(config));
         const after = await this.routeConfigurations.update(tx, principal.tenantId, config);
         return { result: after, before, after };
       },
@@ -78,50 +76,30 @@ export class RouteConfigurationsService {
       principal,
       { kind: 'route-configuration', name, action: 'deleted' },
       async (tx) => {
-        const users = (await this.listeners.list(tx, principal.tenantId)).filter(
-          (l) => l.routeConfigName === name,
+        const referrers = await this.references.referrersOf(
+          tx,
+          principal.tenantId,
+          'route-configuration',
+          name,
         );
-        if (users.length > 0) {
-          const names = users.map((l) => `'${l.name}'`).join(', ');
-          throw new DomainError(
-            'FAILED_PRECONDITION',
-            `route configuration '${name}' is used by listener ${names}`,
-          );
-        }
+        refuseWhileReferenced('route-configuration', name, referrers);
         const before = await this.routeConfigurations.delete(tx, principal.tenantId, name);
         return { result: undefined, before, after: null };
       },
     );
   }
-
-  private async checkClustersExist(
-    tx: TenantTx,
-    tenantId: string,
-    config: RouteConfiguration,
-  ): Promise<void> {
-    const known = new Set((await this.clusters.list(tx, tenantId)).map((c) => c.name));
-    const missing = clusterReferences(config).filter((ref) => !known.has(ref.cluster));
-    if (missing.length > 0) {
-      const violations = missing.map((ref) => ({
-        field: ref.field,
-        message: `cluster '${ref.cluster}' does not exist`,
-      }));
-      throw new DomainError(
-        'UNPROCESSABLE',
-        violations.map((v) => `${v.field}: ${v.message}`).join('; '),
-        violations,
-      );
-    }
-  }
 }
 
-function checkShape(config: RouteConfiguration): void {
-  const violations = routeConfigurationViolations(config);
-  if (violations.length > 0) {
-    throw new DomainError(
-      'INVALID_ARGUMENT',
-      violations.map((v) => `${v.field}: ${v.message}`).join('; '),
-      violations,
-    );
-  }
+/** The API's own rules (400), then Envoy's rules on the rendered resource (422). */
+function check(config: RouteConfiguration): void {
+  refuseInvalid(routeConfigurationViolations(config));
+  refuseEnvoyViolations('RouteConfiguration', routeConfigurationViolationsOfEnvoy(config));
+}
+
+function clusterRefs(config: RouteConfiguration) {
+  return clusterReferences(config).map((ref) => ({
+    field: ref.field,
+    kind: 'cluster' as const,
+    name: ref.cluster,
+  }));
 }

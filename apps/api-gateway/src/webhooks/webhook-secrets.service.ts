@@ -1,31 +1,6 @@
-import { Database, FleetKeyRepository, secretsEncryptionKey } from '@envoy-fleet/data-access';
-import { SecretBox } from '@envoy-fleet/domain';
 import { Injectable } from '@nestjs/common';
-import { ApiConfig } from '../api-config';
+import { SecretSealer } from '../secrets/secret-sealer';
 
-/** Seals and opens webhook secrets with SECRETS_ENCRYPTION_KEY (or the key kept in the database). */
+/** Seals and opens webhook secrets: the API's one SecretSealer, under the name webhooks inject. */
 @Injectable()
-export class WebhookSecretsService {
-  private box?: Promise<SecretBox>;
-
-  constructor(
-    private readonly config: ApiConfig,
-    private readonly db: Database,
-    private readonly keys: FleetKeyRepository,
-  ) {}
-
-  async seal(plain: string): Promise<string> {
-    return (await this.secretBox()).seal(plain);
-  }
-
-  async open(sealed: string): Promise<string> {
-    return (await this.secretBox()).open(sealed);
-  }
-
-  private secretBox(): Promise<SecretBox> {
-    this.box ??= secretsEncryptionKey(this.db, this.keys, this.config.SECRETS_ENCRYPTION_KEY).then(
-      (key) => new SecretBox(key),
-    );
-    return this.box;
-  }
-}
+export class WebhookSecretsService extends SecretSealer {}

@@ -1,19 +1,28 @@
 import { Principal, WRITER_ROLES } from '@envoy-fleet/domain';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { WebhookDeliveryView, WebhooksService, WebhookView } from './webhooks.service';
+import type { Page } from '@envoy-fleet/data-access';
+import { CollectionPages } from '../common/collection-pages';
+import { ListQueryDto } from '../common/list-query.dto';
 
 /** `/v1/webhooks`: subscriptions to fleet events, their delivery log and redeliveries. */
 @Controller('v1/webhooks')
 @Authenticated()
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly pages: CollectionPages,
+  ) {}
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: WebhookView[] }> {
-    return { items: await this.webhooks.list(principal) };
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<Page<WebhookView>> {
+    return this.pages.list(principal, 'webhooks', query, {
+      load: () => this.webhooks.list(principal),
+      keyOf: (item) => item.id,
+    });
   }
 
   @Post()

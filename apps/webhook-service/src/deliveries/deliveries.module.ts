@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttemptRecorder } from './attempt-recorder';
 import { DeliveryDispatcher } from './delivery-dispatcher.service';
+import { DeliveryIntake } from './delivery-intake';
 import { DueDeliveriesPoller } from './due-deliveries.poller';
 import { FleetEventsHandler } from './fleet-events.handler';
 import { SubscriptionCache } from './subscription-cache';
@@ -15,6 +16,7 @@ import { WebhookSecrets } from './webhook-secrets';
     SubscriptionCache,
     AttemptRecorder,
     DeliveryDispatcher,
+    DeliveryIntake,
     FleetEventsHandler,
     DueDeliveriesPoller,
   ],

@@ -5,17 +5,21 @@ import {
   WebhookDeliveryStatus,
   WebhookSubscriptionRecord,
 } from '@envoy-fleet/data-access';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Agent } from 'undici';
 import { TargetGuard, TargetRefusedError } from '../targets/target-guard';
 import { WebhookConfig } from '../webhook-config';
 import { AttemptRecorder } from './attempt-recorder';
 import { CircuitBreaker } from './circuit-breaker';
-import { attemptOnce, AttemptOutcome } from './http-attempt';
+import { attemptOnce, AttemptOutcome, deliveryAgent } from './http-attempt';
 import { outboundRequest } from './outbound-request';
 import { nextRetry, RetryPolicyOptions } from './retry-policy';
 import { TargetLimiter } from './target-limiter';
 import { WebhookMetrics } from './webhook-metrics';
 import { WebhookSecrets } from './webhook-secrets';
+
+/** Deliveries in flight in one process (sending or waiting for a connection) before intake waits. */
+const MAX_BACKLOG = 1000;
 
 /** The fields of a delivery an attempt needs. */
 export type DueDelivery = Pick<
@@ -28,13 +32,15 @@ export type DueDelivery = Pick<
  * every attempt, a timeout; records each attempt and schedules the next (or dead-letters).
  */
 @Injectable()
-export class DeliveryDispatcher {
+export class DeliveryDispatcher implements OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private readonly guard: TargetGuard;
   private readonly limiter: TargetLimiter;
   private readonly circuits: CircuitBreaker;
   private readonly retry: RetryPolicyOptions;
   private readonly inFlight = new Set<string>();
+  private readonly agent: Agent;
+  private readonly waitingForRoom: (() => void)[] = [];
 
   constructor(
     private readonly config: WebhookConfig,
@@ -46,6 +52,7 @@ export class DeliveryDispatcher {
   ) {
     this.guard = new TargetGuard(config.WEBHOOK_ALLOWED_TARGETS);
     this.limiter = new TargetLimiter(config.WEBHOOK_CONCURRENCY_PER_TARGET);
+    this.agent = deliveryAgent(config.WEBHOOK_CONCURRENCY_PER_TARGET);
     this.circuits = new CircuitBreaker(config.WEBHOOK_CIRCUIT_FAILURES, config.WEBHOOK_CIRCUIT_OPEN_MS);
     this.retry = {
       maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
@@ -71,12 +78,30 @@ export class DeliveryDispatcher {
     this.inFlight.add(delivery.id);
     this.attempt(delivery, subscription)
       .catch((error: unknown) => this.logger.error(`delivery ${delivery.id}: ${String(error)}`))
-      .finally(() => this.inFlight.delete(delivery.id));
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        if (this.inFlight.size < MAX_BACKLOG) this.waitingForRoom.shift()?.();
+      });
   }
 
   /** Waits until nothing is in flight (for shutdown and tests). */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  /** Closes the kept-alive connections once the attempts on them are answered. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /**
+   * Resolves when fewer than MAX_BACKLOG deliveries are in flight here. The intake waits for it, so
+   * that events are taken from the stream no faster than they are sent: a delivery waiting longer
+   * than its lease would be claimed again by the poller (or another replica).
+   */
+  room(): Promise<void> {
+    if (this.inFlight.size < MAX_BACKLOG) return Promise.resolve();
+    return new Promise((resolve) => this.waitingForRoom.push(resolve));
   }
 
   private async attempt(delivery: DueDelivery, subscription: WebhookSubscriptionRecord): Promise<void> {
@@ -114,7 +139,7 @@ export class DeliveryDispatcher {
         ...(subscription.repository ? { repository: subscription.repository } : {}),
         linkBaseUrl: this.config.WEBHOOK_LINK_BASE_URL,
       });
-      return await attemptOnce(request, this.config.WEBHOOK_TIMEOUT_MS);
+      return await attemptOnce(request, this.config.WEBHOOK_TIMEOUT_MS, this.agent);
     } catch (error) {
       const refused = error instanceof TargetRefusedError;
       return { ok: false, latencyMs: 0, error: (error as Error).message, refused };

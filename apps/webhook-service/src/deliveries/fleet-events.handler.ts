@@ -1,9 +1,4 @@
-import {
-  Database,
-  NewWebhookDelivery,
-  WebhookDeliveryRepository,
-  WebhookSubscriptionRecord,
-} from '@envoy-fleet/data-access';
+import { NewWebhookDelivery, WebhookSubscriptionRecord } from '@envoy-fleet/data-access';
 import { deliveryIdOf, eventTypeOfSubject, matchesEventTypes } from '@envoy-fleet/domain';
 import type { Json } from '@envoy-fleet/data-access';
 import {
@@ -18,12 +13,14 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import { WebhookConfig } from '../webhook-config';
 import { DeliveryDispatcher } from './delivery-dispatcher.service';
+import { DeliveryIntake } from './delivery-intake';
 import { commitOf } from './github-status';
 import { SubscriptionCache } from './subscription-cache';
 
 /**
  * Consumes every fleet event (durably) and records one delivery per matching subscription before
- * acknowledging it, so no event is lost; then tries the new deliveries at once.
+ * acknowledging it, so no event is lost; then tries the new deliveries at once. Many events are
+ * in flight at once, and their rows are inserted together (DeliveryIntake).
  */
 @Injectable()
 export class FleetEventsHandler extends SubjectHandler<unknown> {
@@ -32,14 +29,17 @@ export class FleetEventsHandler extends SubjectHandler<unknown> {
   constructor(
     @Inject(EVENT_BUS) bus: EventBus,
     config: WebhookConfig,
-    private readonly db: Database,
-    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly intake: DeliveryIntake,
     private readonly subscriptions: SubscriptionCache,
     private readonly dispatcher: DeliveryDispatcher,
   ) {
     super(bus);
     // Durable: events wait in the stream while webhook-service is away, and replicas share them.
-    this.subscribeOptions = { subject: Subjects.allEvents, durable: config.WEBHOOK_CONSUMER_NAME };
+    this.subscribeOptions = {
+      subject: Subjects.allEvents,
+      durable: config.WEBHOOK_CONSUMER_NAME,
+      maxInFlight: config.WEBHOOK_EVENTS_IN_FLIGHT,
+    };
   }
 
   async handle(payload: unknown, event: ReceivedEvent<unknown>): Promise<void> {
@@ -53,6 +53,7 @@ export class FleetEventsHandler extends SubjectHandler<unknown> {
       wants(s, eventType, payload, eventAt),
     );
     if (matching.length === 0) return;
+    await this.dispatcher.room();
     const leasedUntil = new Date(Date.now() + this.dispatcher.leaseMs);
     const rows: NewWebhookDelivery[] = matching.map((s) => ({
       id: deliveryIdOf(event.msgId, s.id),
@@ -64,9 +65,7 @@ export class FleetEventsHandler extends SubjectHandler<unknown> {
       eventAt,
       leasedUntil,
     }));
-    const inserted = new Set(
-      await this.db.forTenant(tenantId, (tx) => this.deliveries.createMissing(tx, rows)),
-    );
+    const inserted = await this.intake.record(rows);
     // A repeated event's deliveries exist already: the poller owns them (due, or done).
     for (const [i, row] of rows.entries()) {
       if (inserted.has(row.id)) {

@@ -1,6 +1,7 @@
 import { DomainError } from '@envoy-fleet/domain';
 import { EVENT_BUS, EventBus, ProxyRegistryEvent, SubjectHandler, Subjects } from '@envoy-fleet/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ProxyDirectory } from '../admission/proxy-directory';
 import { XdsGrpcServer } from '../grpc/xds-grpc.server';
 
 /** Consumes `fleet.proxy.removed.*`: a proxy removed from the API loses its open streams at once. */
@@ -12,11 +13,14 @@ export class ProxyRemovedHandler extends SubjectHandler<ProxyRegistryEvent> {
   constructor(
     @Inject(EVENT_BUS) bus: EventBus,
     private readonly grpc: XdsGrpcServer,
+    private readonly directory: ProxyDirectory,
   ) {
     super(bus);
   }
 
   async handle(event: ProxyRegistryEvent): Promise<void> {
+    // First: admissions under way see the change and check again (see ProxyDirectory).
+    this.directory.invalidate(event.nodeId);
     const error = new DomainError(
       'PERMISSION_DENIED',
       `node '${event.nodeId}' is no longer a registered proxy`,

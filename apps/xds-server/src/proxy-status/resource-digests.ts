@@ -22,9 +22,19 @@ export function digestsOf(snapshot: Snapshot, type: ResourceType): ResourceDiges
   return result;
 }
 
-/** The digests of just `names`. */
+/** Picks made from each snapshot's digests, by name list: streams sent one response share one. */
+const picks = new WeakMap<ResourceDigests, WeakMap<readonly string[], ResourceDigests>>();
+
+/** The digests of just `names`; the same object for the same (shared) name list. Never mutate it. */
 export function pick(all: ResourceDigests, names: readonly string[]): ResourceDigests {
-  return Object.fromEntries(names.filter((name) => name in all).map((name) => [name, all[name]]));
+  let byNames = picks.get(all);
+  if (!byNames) picks.set(all, (byNames = new WeakMap()));
+  let picked = byNames.get(names);
+  if (!picked) {
+    picked = Object.fromEntries(names.filter((name) => name in all).map((name) => [name, all[name]]));
+    byNames.set(names, picked);
+  }
+  return picked;
 }
 
 /**

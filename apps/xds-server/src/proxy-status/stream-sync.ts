@@ -50,6 +50,11 @@ export class StreamSync {
     return { ...state, rejection: { configVersion: state.configVersion, objects } };
   }
 
+  /** The tenant config version last sent of `type` (0 if none). */
+  configVersionOf(type: ResourceType): number {
+    return this.types.get(type)?.configVersion ?? 0;
+  }
+
   /** Every type this stream was sent or had accepted, for status reports (CSDS). */
   entries(): [ResourceType, Readonly<TypeSync>][] {
     return [...this.types.entries()];

@@ -1,9 +1,10 @@
-import { DomainError, ResourceType } from '@envoy-fleet/domain';
+import { DomainError, ProxyTokenClaims, ResourceType } from '@envoy-fleet/domain';
 import { StreamInfo, XdsCallbacks } from '@envoy-fleet/xds';
 import type { core } from '@envoy-fleet/envoy-api';
 import { contextFromMetadata, inSpan } from '@envoy-fleet/observability';
 import { Injectable, Logger } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
+import { ProxyDirectory } from '../admission/proxy-directory';
 import { ProxyAuthenticator } from '../auth/proxy-authenticator';
 import { StreamAdmissionRate } from '../grpc/stream-admission-rate';
 import { XdsMetrics } from '../metrics/xds-metrics';
@@ -12,6 +13,7 @@ import { ConnectedProxiesService } from '../snapshots/connected-proxies.service'
 import { TenantSnapshotsService } from '../snapshots/tenant-snapshots.service';
 import { ProxyStatusRecorder, StatusChange } from './proxy-status.recorder';
 import { digestsOf, pick } from './resource-digests';
+import { StoredStatuses } from './stored-statuses';
 import { StreamSync } from './stream-sync';
 
 /** Admits streams of registered proxies and turns responses, ACKs and NACKs into recorded status. */
@@ -29,6 +31,8 @@ export class XdsCallbacksService implements XdsCallbacks {
   constructor(
     private readonly connected: ConnectedProxiesService,
     private readonly recorder: ProxyStatusRecorder,
+    private readonly stored: StoredStatuses,
+    private readonly directory: ProxyDirectory,
     private readonly auth: ProxyAuthenticator,
     private readonly tenantSnapshots: TenantSnapshotsService,
     private readonly metrics: XdsMetrics,
@@ -61,11 +65,13 @@ export class XdsCallbacksService implements XdsCallbacks {
       const claims = await this.auth
         .claimsOf(stream, node)
         .catch((error: unknown) => this.refused(stream, node, error));
-      const proxy = await this.connected
+      const { proxy, stamp } = await this.connected
         .admit(node.id, (registered) => this.auth.check(claims, registered))
         .catch((error: unknown) => this.refused(stream, node, error));
       this.admitted.set(stream.streamId, node);
-      const stored = await this.recorder.load(proxy.tenantId, proxy.id);
+      const stored = await this.stored.load(proxy.tenantId, proxy.id);
+      // Removed or its tokens rotated while being admitted: the proxy read may predate that.
+      if (this.directory.changedSince(node.id, stamp)) await this.recheck(stream, node, claims);
       this.sync.set(stream.streamId, new StreamSync(stored));
       this.recorder.connected(proxy.tenantId, proxy.id, true);
     } catch (error) {
@@ -75,6 +81,18 @@ export class XdsCallbacksService implements XdsCallbacks {
       this.admitting.delete(stream.streamId);
       // Closed while being admitted: onStreamClosed found no place to free, so free it now.
       if (admission.closed) this.free(stream.streamId);
+    }
+  }
+
+  /** Checks the token against the proxy as registered now; throws (and logs) the refusal. */
+  private async recheck(stream: StreamInfo, node: core.Node, claims: ProxyTokenClaims): Promise<void> {
+    const { proxy } = await this.directory.lookup(node.id);
+    try {
+      if (!proxy)
+        throw new DomainError('PERMISSION_DENIED', `node '${node.id}' is no longer a registered proxy`);
+      this.auth.check(claims, proxy);
+    } catch (error) {
+      this.refused(stream, node, error);
     }
   }
 
@@ -93,7 +111,12 @@ export class XdsCallbacksService implements XdsCallbacks {
     throw error;
   }
 
-  onResponse(stream: StreamInfo, type: ResourceType, version: string, resourceNames: string[]): void {
+  onResponse(
+    stream: StreamInfo,
+    type: ResourceType,
+    version: string,
+    resourceNames: readonly string[],
+  ): void {
     const proxy = this.proxyOf(stream);
     const sync = this.sync.get(stream.streamId);
     if (!proxy || !sync) return;
@@ -102,7 +125,7 @@ export class XdsCallbacksService implements XdsCallbacks {
     const current = snapshot?.resources(type).version === version ? snapshot : undefined;
     const resources = current ? pick(digestsOf(current, type), resourceNames) : {};
     const configVersion = current ? this.tenantSnapshots.configVersionOf(current) : 0;
-    const previous = sync.entries().find(([sent]) => sent === type)?.[1].configVersion ?? 0;
+    const previous = sync.configVersionOf(type);
     this.metrics.responseSent({ tenantId: proxy.tenantId, type, previous, configVersion }, sync);
     this.record(stream, 'PENDING', sync.sent(type, version, resources, configVersion), type);
   }

@@ -1,8 +1,9 @@
-import { Database, ProxyRecord, ProxyRepository } from '@envoy-fleet/data-access';
+import { ProxyRecord } from '@envoy-fleet/data-access';
 import { DomainError } from '@envoy-fleet/domain';
 import { Snapshot, SnapshotCache } from '@envoy-fleet/xds';
 import { Injectable, Logger } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
+import { ProxyDirectory } from '../admission/proxy-directory';
 import { XdsMetrics } from '../metrics/xds-metrics';
 import { TenantSnapshotsService } from './tenant-snapshots.service';
 
@@ -19,8 +20,7 @@ export class ConnectedProxiesService {
   private readonly nodesByTenant = new Map<string, Set<string>>();
 
   constructor(
-    private readonly db: Database,
-    private readonly proxies: ProxyRepository,
+    private readonly directory: ProxyDirectory,
     private readonly tenantSnapshots: TenantSnapshotsService,
     readonly cache: SnapshotCache,
     private readonly metrics: XdsMetrics,
@@ -30,14 +30,19 @@ export class ConnectedProxiesService {
 
   /**
    * Admits a stream for `nodeId`: PERMISSION_DENIED unless the node id is registered; `check` may
-   * refuse the registered proxy (throw) before the stream counts.
+   * refuse the registered proxy (throw) before the stream counts. The stamp tells whether the
+   * proxy changed (ProxyDirectory.changedSince) before the admission finished.
    */
-  async admit(nodeId: string, check: (proxy: ProxyRecord) => void = () => undefined): Promise<ProxyRecord> {
+  async admit(
+    nodeId: string,
+    check: (proxy: ProxyRecord) => void = () => undefined,
+  ): Promise<{ proxy: ProxyRecord; stamp: number }> {
     if (!nodeId) throw new DomainError('INVALID_ARGUMENT', 'the first request must carry node.id');
-    // The node's tenant is not known until it is looked up, so this one lookup spans tenants.
-    const proxy = await this.db.asSystem((tx) => this.proxies.findByNodeId(tx, nodeId));
+    const { proxy, stamp } = await this.directory.lookup(nodeId);
     if (!proxy) throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
     check(proxy);
+    // Before the stream counts, so that a failure here leaves nothing to release.
+    const built = await this.tenantSnapshot(proxy.tenantId);
     const entry = this.streams.get(nodeId);
     if (entry) entry.count += 1;
     else {
@@ -45,9 +50,21 @@ export class ConnectedProxiesService {
       const nodes = this.nodesByTenant.get(proxy.tenantId) ?? new Set<string>();
       this.nodesByTenant.set(proxy.tenantId, nodes.add(nodeId));
     }
-    const snapshot = await this.tenantSnapshots.get(proxy.tenantId);
-    if (snapshot && this.streams.has(nodeId)) this.cache.setSnapshot(nodeId, snapshot);
-    return proxy;
+    // A push may have built a newer snapshot meanwhile (without this node): serve the newest.
+    const snapshot = this.tenantSnapshots.peek(proxy.tenantId) ?? built;
+    if (snapshot) this.cache.setSnapshot(nodeId, snapshot);
+    return { proxy, stamp };
+  }
+
+  /** The tenant's snapshot; UNAVAILABLE, which proxies retry, when the database cannot give it. */
+  private async tenantSnapshot(tenantId: string): Promise<Snapshot | undefined> {
+    try {
+      return await this.tenantSnapshots.get(tenantId);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      this.logger.warn(`tenant ${tenantId}: snapshot not built for an admission: ${String(error)}`);
+      throw new DomainError('UNAVAILABLE', 'the configuration cannot be read right now; retry with backoff');
+    }
   }
 
   /** A stream of `nodeId` ended; the node's snapshot goes when its last stream does. */

@@ -1,6 +1,7 @@
 import { Database, TenantConfigReader } from '@envoy-fleet/data-access';
 import { renderTenantConfig, Snapshot } from '@envoy-fleet/xds';
 import { Injectable, Logger } from '@nestjs/common';
+import { XdsConfig } from '../xds-config';
 
 /**
  * The current snapshot of each tenant with connected proxies. Every proxy of a tenant gets the
@@ -18,11 +19,20 @@ export class TenantSnapshotsService {
   constructor(
     private readonly db: Database,
     private readonly reader: TenantConfigReader,
-  ) {}
+    config: XdsConfig,
+  ) {
+    // SDS opens TLS keys with the key api-gateway sealed them with.
+    reader.useSecretsEncryptionKey(config.SECRETS_ENCRYPTION_KEY);
+  }
 
   /** The tenant's snapshot, built on first use. */
   async get(tenantId: string): Promise<Snapshot | undefined> {
     return this.snapshots.get(tenantId) ?? this.rebuild(tenantId);
+  }
+
+  /** The tenant's latest built snapshot, without building one. */
+  peek(tenantId: string): Snapshot | undefined {
+    return this.snapshots.get(tenantId);
   }
 
   /** The tenant config version `snapshot` was built from (0 if unknown). */

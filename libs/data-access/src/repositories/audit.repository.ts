@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database';
 import type * as Rows from '../generated/prisma/client';
 import { fromJson, toJsonInput, type Json } from '../json';
+import { type Page, type PageRequest, readPage } from '../paging';
 
 /** One change to record: who did what to which object, with its state before and after. */
 export interface AuditEntry {
@@ -26,6 +27,17 @@ export interface AuditQuery {
   kind?: string;
   name?: string;
   limit?: number;
+}
+
+/** Filters of `GET /v1/audit` (the name prefix, order and page size come with the PageRequest). */
+export interface AuditFilters {
+  actor?: string;
+  kind?: string;
+  action?: string;
+  /** Entries at or after this instant. */
+  since?: Date;
+  /** Entries before this instant. */
+  until?: Date;
 }
 
 function toAudit(row: Rows.AuditLog): AuditRecord {
@@ -75,5 +87,32 @@ export class AuditRepository {
       take: query.limit ?? 100,
     });
     return rows.map(toAudit);
+  }
+
+  /** One page of the log, filtered; keyset-paged like every collection. */
+  async page(
+    tx: Tx,
+    tenantId: string,
+    filters: AuditFilters,
+    request: PageRequest,
+  ): Promise<Page<AuditRecord>> {
+    const createdAt = {
+      ...(filters.since ? { gte: filters.since } : {}),
+      ...(filters.until ? { lt: filters.until } : {}),
+    };
+    const page = await readPage(request, { name: 'name' }, (args) =>
+      tx.auditLog.findMany({
+        ...args,
+        where: {
+          tenantId,
+          ...(filters.actor ? { actor: filters.actor } : {}),
+          ...(filters.kind ? { kind: filters.kind } : {}),
+          ...(filters.action ? { action: filters.action } : {}),
+          ...(filters.since || filters.until ? { createdAt } : {}),
+          ...args.where,
+        },
+      } as never),
+    );
+    return { items: (page.items as unknown as Rows.AuditLog[]).map(toAudit), nextCursor: page.nextCursor };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Cluster, Endpoint } from '@envoy-fleet/domain';
 import type { Tx } from '../database';
 import { found, uniqueAs } from '../errors';
+import type { Prisma } from '../generated/prisma/client';
 import { toCluster } from '../mappers';
 import { lockRevision, type Revisioned } from '../revision';
 
@@ -26,6 +27,15 @@ function endpointRows(tenantId: string, clusterId: string, endpoints: Endpoint[]
   }));
 }
 
+// Health checks, circuit breakers, outlier detection and TLS are stored whole as jsonb: they are
+// always read and written with their cluster, and only the xDS renderer looks inside.
+function settings(cluster: Cluster): Prisma.InputJsonValue {
+  const { healthChecks, circuitBreakers, outlierDetection, tls } = cluster;
+  return JSON.parse(
+    JSON.stringify({ healthChecks, circuitBreakers, outlierDetection, tls }),
+  ) as Prisma.InputJsonValue;
+}
+
 /** Clusters and their endpoints, one tenant at a time. */
 @Injectable()
 export class ClusterRepository {
@@ -39,6 +49,7 @@ export class ClusterRepository {
           lbPolicy: cluster.lbPolicy,
           connectTimeoutMs: cluster.connectTimeoutMs,
           http2: cluster.http2,
+          settings: settings(cluster),
         },
       }),
     );
@@ -82,6 +93,7 @@ export class ClusterRepository {
         lbPolicy: cluster.lbPolicy,
         connectTimeoutMs: cluster.connectTimeoutMs,
         http2: cluster.http2,
+        settings: settings(cluster),
         revision: current.revision + 1,
       },
     });

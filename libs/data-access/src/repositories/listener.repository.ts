@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Listener } from '@envoy-fleet/domain';
 import type { Tx } from '../database';
 import { found, uniqueAs } from '../errors';
+import { Prisma } from '../generated/prisma/client';
 import { toListener } from '../mappers';
 import { lockRevision, type Revisioned } from '../revision';
 
@@ -11,7 +12,12 @@ function fields(listener: Listener) {
   return {
     address: listener.address ?? null,
     port: listener.port ?? null,
-    routeConfigName: listener.routeConfigName,
+    routeConfigName: listener.routeConfigName ?? null,
+    // Filter chains are stored whole as jsonb, like a route configuration's virtual hosts.
+    filterChains:
+      listener.filterChains === undefined
+        ? Prisma.DbNull
+        : (JSON.parse(JSON.stringify(listener.filterChains)) as Prisma.InputJsonValue),
   };
 }
 

@@ -52,6 +52,11 @@ export class OutboxRepository {
     return msgId;
   }
 
+  /** The headers an event added now keeps: the active trace context (`traceparent`), {} outside a span. */
+  traceHeaders(): Record<string, string> {
+    return activeTraceContext();
+  }
+
   /** Adds many events in one statement, in order, sharing `headers`. */
   async addMany(
     tx: Tx,

@@ -96,6 +96,18 @@ export class ProxyStatusRepository {
     return byProxy;
   }
 
+  /** The statuses of these proxies (one query for many admissions), each in a fixed type order. */
+  async listForProxies(tx: Tx, proxyIds: readonly string[]): Promise<Map<string, ProxyTypeStatus[]>> {
+    const byProxy = new Map<string, ProxyTypeStatus[]>(proxyIds.map((id) => [id, []]));
+    if (proxyIds.length === 0) return byProxy;
+    const rows = await tx.proxyStatus.findMany({
+      where: { proxyId: { in: [...byProxy.keys()] } },
+      orderBy: [{ proxyId: 'asc' }, { type: 'asc' }],
+    });
+    for (const row of rows) byProxy.get(row.proxyId)?.push(toStatus(row));
+    return byProxy;
+  }
+
   /** The proxy's status per resource type, in a fixed type order. */
   async listForProxy(tx: Tx, proxyId: string): Promise<ProxyTypeStatus[]> {
     const rows = await tx.proxyStatus.findMany({ where: { proxyId }, orderBy: { type: 'asc' } });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Proxy } from '@envoy-fleet/domain';
+import type { Proxy, ProxyLifecycleState } from '@envoy-fleet/domain';
 import type { SystemTx, Tx } from '../database';
 import { found, uniqueAs } from '../errors';
 import type * as Rows from '../generated/prisma/client';
@@ -13,9 +13,23 @@ export interface ProxyRecord extends Proxy {
   connected: boolean;
   lastConnectedAt?: Date;
   lastDisconnectedAt?: Date;
+  /** The VM whose node-agent runs the proxy, when one does. */
+  vmId?: string;
+  /** What that node-agent last reported about the proxy's container. */
+  lifecycle?: ProxyLifecycle;
 }
 
-function toProxy(row: Rows.Proxy): ProxyRecord {
+/** A proxy's container as its node-agent last reported it. */
+export interface ProxyLifecycle {
+  state: ProxyLifecycleState;
+  detail?: string;
+  /** Restarts after crashes, as counted by the agent. */
+  restartCount: number;
+  updatedAt: Date;
+}
+
+/** A proxy row as the domain sees it. */
+export function toProxy(row: Rows.Proxy): ProxyRecord {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -26,6 +40,17 @@ function toProxy(row: Rows.Proxy): ProxyRecord {
     connected: row.connected,
     ...(row.lastConnectedAt ? { lastConnectedAt: row.lastConnectedAt } : {}),
     ...(row.lastDisconnectedAt ? { lastDisconnectedAt: row.lastDisconnectedAt } : {}),
+    ...(row.vmId ? { vmId: row.vmId } : {}),
+    ...(row.lifecycleState && row.lifecycleUpdatedAt
+      ? {
+          lifecycle: {
+            state: row.lifecycleState as ProxyLifecycleState,
+            ...(row.lifecycleDetail ? { detail: row.lifecycleDetail } : {}),
+            restartCount: row.restartCount,
+            updatedAt: row.lifecycleUpdatedAt,
+          },
+        }
+      : {}),
   };
 }
 
@@ -38,9 +63,12 @@ export class ProxyRepository {
     tenantId: string,
     nodeId: string,
     labels: Record<string, string> = {},
+    vmId?: string,
   ): Promise<ProxyRecord> {
     return toProxy(
-      await uniqueAs(KIND, nodeId, () => tx.proxy.create({ data: { tenantId, nodeId, labels } })),
+      await uniqueAs(KIND, nodeId, () =>
+        tx.proxy.create({ data: { tenantId, nodeId, labels, ...(vmId ? { vmId } : {}) } }),
+      ),
     );
   }
 
@@ -65,6 +93,38 @@ export class ProxyRepository {
   async setLabels(tx: Tx, id: string, labels: Record<string, string>): Promise<ProxyRecord> {
     await this.requireExists(tx, id);
     return toProxy(await tx.proxy.update({ where: { id }, data: { labels } }));
+  }
+
+  /** The proxies assigned to the VM, by node id. */
+  async listForVm(tx: Tx, tenantId: string, vmId: string): Promise<ProxyRecord[]> {
+    const rows = await tx.proxy.findMany({ where: { tenantId, vmId }, orderBy: { nodeId: 'asc' } });
+    return rows.map(toProxy);
+  }
+
+  /** Assigns the proxy to a VM (null: to none); a new assignment starts with no lifecycle state. */
+  async assignVm(tx: Tx, tenantId: string, id: string, vmId: string | null): Promise<ProxyRecord> {
+    const before = await this.get(tx, tenantId, id);
+    if ((before.vmId ?? null) === vmId) return before;
+    const data = {
+      vmId,
+      lifecycleState: null,
+      lifecycleDetail: null,
+      lifecycleUpdatedAt: null,
+      restartCount: 0,
+    };
+    return toProxy(await tx.proxy.update({ where: { id }, data }));
+  }
+
+  /** Records what the agent reported about the proxy's container. */
+  async setLifecycle(tx: Tx, tenantId: string, id: string, lifecycle: ProxyLifecycle): Promise<ProxyRecord> {
+    await this.get(tx, tenantId, id);
+    const data = {
+      lifecycleState: lifecycle.state,
+      lifecycleDetail: lifecycle.detail ?? null,
+      restartCount: lifecycle.restartCount,
+      lifecycleUpdatedAt: lifecycle.updatedAt,
+    };
+    return toProxy(await tx.proxy.update({ where: { id }, data }));
   }
 
   /** Revokes every token issued for the proxy so far; returns it with the new generation. */

@@ -15,7 +15,10 @@ function fields(secret: Secret) {
   };
 }
 
-/** TLS secrets (certificates, keys, CA bundles), one tenant at a time. */
+/**
+ * TLS secrets (certificates, keys, CA bundles), one tenant at a time. `privateKeyPem` is stored as
+ * given: callers hand in the sealed key (SecretBox) and open it after reading.
+ */
 @Injectable()
 export class SecretRepository {
   /** Creates a secret; ALREADY_EXISTS when the name is taken. */

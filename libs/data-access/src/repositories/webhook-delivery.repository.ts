@@ -110,16 +110,38 @@ export class WebhookDeliveryRepository {
 
   /** Records one attempt and the delivery's new state, and lets go of its lease. */
   async recordAttempt(tx: SystemTx, id: string, result: WebhookAttemptResult): Promise<void> {
-    const { attempt } = result;
-    const entry = JSON.stringify([attempt]);
+    await this.recordAttempts(tx, [{ id, result }]);
+  }
+
+  /** Records one attempt for each delivery in one statement, as `recordAttempt` does for one. */
+  async recordAttempts(
+    tx: SystemTx,
+    attempts: { id: string; result: WebhookAttemptResult }[],
+  ): Promise<void> {
+    if (attempts.length === 0) return;
+    const rows = JSON.stringify(
+      attempts.map(({ id, result }) => ({
+        id,
+        status: result.status,
+        next_attempt_at: result.nextAttemptAt?.toISOString() ?? null,
+        status_code: result.attempt.statusCode ?? null,
+        error: result.attempt.error ?? null,
+        latency_ms: result.attempt.latencyMs,
+        response: result.attempt.response ?? null,
+        attempt: result.attempt,
+      })),
+    );
     await tx.$executeRaw`
-      UPDATE webhook_deliveries SET
-        status = ${result.status}, attempts = attempts + 1, next_attempt_at = ${result.nextAttemptAt},
-        leased_until = NULL, last_status_code = ${attempt.statusCode ?? null},
-        last_error = ${attempt.error ?? null}, last_latency_ms = ${attempt.latencyMs},
-        last_response = ${attempt.response ?? null}, attempt_log = attempt_log || ${entry}::jsonb,
-        delivered_at = CASE WHEN ${result.status} = 'delivered' THEN now() ELSE delivered_at END
-      WHERE id = ${id}::uuid`;
+      UPDATE webhook_deliveries AS d SET
+        status = v.status, attempts = d.attempts + 1, next_attempt_at = v.next_attempt_at,
+        leased_until = NULL, last_status_code = v.status_code, last_error = v.error,
+        last_latency_ms = v.latency_ms, last_response = v.response,
+        attempt_log = d.attempt_log || jsonb_build_array(v.attempt),
+        delivered_at = CASE WHEN v.status = 'delivered' THEN now() ELSE d.delivered_at END
+      FROM jsonb_to_recordset(${rows}::jsonb) AS v(
+        id uuid, status text, next_attempt_at timestamptz, status_code int, error text,
+        latency_ms int, response text, attempt jsonb)
+      WHERE d.id = v.id`;
   }
 
   /** Puts off the next attempt without counting one (e.g. the target's circuit is open). */

@@ -18,14 +18,17 @@ export type Deliver = (message: StoredMessage, redelivered: boolean) => Promise<
 
 interface Subscriber {
   deliver: Deliver;
-  /** The delivery in progress: a subscriber takes one message at a time. */
-  current?: Promise<void>;
+  /** How many messages it may be handling at once. */
+  maxInFlight: number;
+  /** The deliveries in progress. */
+  running: Set<Promise<void>>;
 }
 
 /**
- * A durable consumer of the in-process stream: delivers matching messages in seq order to its
- * subscribers, one at a time each and each message to one of them, and keeps a message until a
- * handler resolves. A failed message comes back after a delay while later ones go on.
+ * A durable consumer of the in-process stream: hands matching messages out in seq order to its
+ * subscribers, each message to one of them and each subscriber up to its `maxInFlight` at once,
+ * and keeps a message until its handler resolves. A failed message comes back after a delay while
+ * later ones go on.
  */
 export class DurableConsumer {
   /** Every seq up to here has been handed out or skipped. */
@@ -66,36 +69,44 @@ export class DurableConsumer {
     this.state.filter = filter;
   }
 
-  /** Adds a subscriber sharing this consumer's messages; closing it waits for its current message. */
-  attach(deliver: Deliver): Subscription {
-    const subscriber: Subscriber = { deliver };
+  /** Adds a subscriber sharing this consumer's messages; closing it waits for the messages it is handling. */
+  attach(deliver: Deliver, maxInFlight = 1): Subscription {
+    const subscriber: Subscriber = { deliver, maxInFlight, running: new Set() };
     this.subscribers.push(subscriber);
     this.dispatch();
     return {
       close: async () => {
         const index = this.subscribers.indexOf(subscriber);
         if (index >= 0) this.subscribers.splice(index, 1);
-        await subscriber.current;
+        await Promise.all(subscriber.running);
       },
     };
   }
 
-  /** Offers messages published since the last call to idle subscribers. */
+  /** Hands messages not yet handed out to subscribers with room, taking turns among them. */
   dispatch(): void {
-    const count = this.subscribers.length;
-    const start = this.turn;
-    for (let offset = 0; offset < count; offset++) {
-      const index = (start + offset) % count;
-      const subscriber = this.subscribers[index];
-      if (subscriber.current) continue;
+    for (let index = this.nextWithRoom(); index !== undefined; index = this.nextWithRoom()) {
       const message = this.next();
       if (!message) return;
-      this.turn = (index + 1) % count;
-      subscriber.current = this.handle(subscriber, message).finally(() => {
-        subscriber.current = undefined;
+      const subscriber = this.subscribers[index];
+      this.turn = (index + 1) % this.subscribers.length;
+      const handled: Promise<void> = this.handle(subscriber, message).finally(() => {
+        subscriber.running.delete(handled);
         this.dispatch();
       });
+      subscriber.running.add(handled);
     }
+  }
+
+  /** The first subscriber from `turn` on that may take one more message. */
+  private nextWithRoom(): number | undefined {
+    const count = this.subscribers.length;
+    for (let offset = 0; offset < count; offset++) {
+      const index = (this.turn + offset) % count;
+      const subscriber = this.subscribers[index];
+      if (subscriber.running.size < subscriber.maxInFlight) return index;
+    }
+    return undefined;
   }
 
   /** Closes every subscriber and stops pending redeliveries; unacknowledged messages stay in the journal. */
@@ -103,7 +114,7 @@ export class DurableConsumer {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const closing = this.subscribers.splice(0).map((subscriber) => subscriber.current);
+    const closing = this.subscribers.splice(0).flatMap((subscriber) => [...subscriber.running]);
     await Promise.all(closing);
   }
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { EventHandler, SubscribeOptions, Subscription } from '../event-bus';
+import { EventHandler, inFlightLimit, SubscribeOptions, Subscription } from '../event-bus';
 import { FLEET_DUPLICATE_WINDOW_MS, FLEET_STREAM_MAX_AGE_MS } from '../stream-limits';
 import { FLEET_STREAM_SUBJECTS } from '../subjects';
 import { Deliver, DurableConsumer, MessageSource } from './durable-consumer';
@@ -109,6 +109,7 @@ export class InProcessStream implements MessageSource {
   /** Subscribes as `options.durable` (created with every stored message the first time) or live. */
   async subscribe<T>(options: SubscribeOptions, handler: EventHandler<T>): Promise<Subscription> {
     const filter = options.subject;
+    const maxInFlight = inFlightLimit(options);
     if (!isValidFilter(filter) || !FLEET_STREAM_SUBJECTS.some((outer) => filterWithin(filter, outer))) {
       throw new Error(`subject filter '${filter}' is not within the fleet stream (${FLEET_STREAM_SUBJECTS})`);
     }
@@ -129,7 +130,7 @@ export class InProcessStream implements MessageSource {
       throw new Error(`durable name '${options.durable}' may not contain spaces, '.', '*' or '>'`);
     }
     const consumer = await this.durable(options.durable, filter);
-    return consumer.attach(deliver);
+    return consumer.attach(deliver, maxInFlight);
   }
 
   private async durable(name: string, filter: string): Promise<DurableConsumer> {

@@ -1,6 +1,8 @@
 import {
   HTTP_CONNECTION_MANAGER_TYPE_URL,
   hcm,
+  TCP_PROXY_TYPE_URL,
+  tcpProxy,
   type listener as envoyListener,
   type protobuf,
 } from '@envoy-fleet/envoy-api';
@@ -9,7 +11,8 @@ import type { EnvoyResources } from '../resources/envoy-resources';
 
 /**
  * Finds dangling references that would leave a proxy waiting forever: a listener's route
- * configuration, a route's cluster, a cluster's load assignment. Empty means consistent.
+ * configuration or TCP proxy cluster, a route's cluster, a cluster's load assignment. Empty means
+ * consistent.
  */
 export function findInconsistencies(resources: EnvoyResources): FieldViolation[] {
   const violations: FieldViolation[] = [];
@@ -24,6 +27,11 @@ export function findInconsistencies(resources: EnvoyResources): FieldViolation[]
           field: `listener[${listener.name}]`,
           message: `route configuration '${name}' does not exist`,
         });
+      }
+    }
+    for (const name of tcpProxyClustersOf(listener)) {
+      if (!clusterNames.has(name)) {
+        violations.push({ field: `listener[${listener.name}]`, message: `cluster '${name}' does not exist` });
       }
     }
   }
@@ -66,4 +74,17 @@ export function routeConfigNamesOf(listener: envoyListener.Listener): string[] {
     .filter((any): any is protobuf.Any => any?.typeUrl === HTTP_CONNECTION_MANAGER_TYPE_URL)
     .map((any) => hcm.HttpConnectionManager.decode(any.value).rds?.routeConfigName)
     .filter((name): name is string => name !== undefined);
+}
+
+/** The clusters a listener's TCP proxies send connections to. */
+export function tcpProxyClustersOf(listener: envoyListener.Listener): string[] {
+  return listener.filterChains
+    .flatMap((chain) => chain.filters.map((filter) => filter.typedConfig))
+    .filter((any): any is protobuf.Any => any?.typeUrl === TCP_PROXY_TYPE_URL)
+    .flatMap((any) => {
+      const proxy = tcpProxy.TcpProxy.decode(any.value);
+      return proxy.cluster !== undefined
+        ? [proxy.cluster]
+        : (proxy.weightedClusters?.clusters.map((c) => c.name) ?? []);
+    });
 }

@@ -49,6 +49,43 @@ describe(Snapshot.name, () => {
     ]);
   });
 
+  it('refuses a listener whose TCP proxy sends connections to a missing cluster', () => {
+    const resources = renderTenantConfig(
+      greeterConfig({
+        listeners: [
+          { name: 'greeter', routeConfigName: 'greeter-routes' },
+          {
+            name: 'db',
+            port: 5432,
+            filterChains: [
+              { tcpProxy: { cluster: 'pg' } },
+              {
+                serverNames: ['b.example.com'],
+                tcpProxy: {
+                  weightedClusters: [
+                    { cluster: 'backend-a', weight: 1 },
+                    { cluster: 'pg-replica', weight: 1 },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(() => Snapshot.create(resources)).toThrow(DomainError);
+    let error: DomainError | undefined;
+    try {
+      Snapshot.create(resources);
+    } catch (e) {
+      error = e as DomainError;
+    }
+    expect(error?.violations).toEqual([
+      { field: 'listener[db]', message: "cluster 'pg' does not exist" },
+      { field: 'listener[db]', message: "cluster 'pg-replica' does not exist" },
+    ]);
+  });
+
   it('versions each type by content: same content, same version; one change moves only that type', () => {
     const a = Snapshot.create(renderTenantConfig(greeterConfig()));
     const again = Snapshot.create(renderTenantConfig(greeterConfig({ version: 2 })));

@@ -24,7 +24,7 @@ export interface SnapshotResources {
 
 /** An immutable, versioned set of resources for one node, consistent by construction. */
 export class Snapshot {
-  private readonly bodies = new Map<string, Buffer>();
+  private readonly bodies = new Map<string, { body: Buffer; names: string[] }>();
   private readonly deltaResources = new Map<string, Buffer>();
 
   private constructor(private readonly types: ReadonlyMap<ResourceType, SnapshotResources>) {}
@@ -72,7 +72,7 @@ export class Snapshot {
         : [...new Set(names)].filter((n) => entry.byName.has(n)).sort();
     const key = `${type}\0${names === undefined ? '*' : selected.join('\0')}`;
     const resources = () => selected.flatMap((name) => entry.byName.get(name)?.any ?? []);
-    return { body: this.body(key, entry.typeUrl, entry.version, resources), names: selected };
+    return this.body(key, entry.typeUrl, entry.version, resources, selected);
   }
 
   /**
@@ -93,21 +93,31 @@ export class Snapshot {
     const resources = () =>
       all.flatMap((name) => (entry.byName.get(name) ?? before.byName.get(name))?.any ?? []);
     const key = `${type}\0${version}\0${all.join('\0')}`;
-    return { body: this.body(key, entry.typeUrl, version, resources), names: all, version };
+    return { ...this.body(key, entry.typeUrl, version, resources, all), version };
   }
 
-  private body(key: string, typeUrl: string, versionInfo: string, resources: () => protobuf.Any[]): Buffer {
-    let body = this.bodies.get(key);
-    if (!body) {
+  /**
+   * The encoded response under `key`, made once; its `names` array is shared too (every stream
+   * given this response holds the same one: never mutate it).
+   */
+  private body(
+    key: string,
+    typeUrl: string,
+    versionInfo: string,
+    resources: () => protobuf.Any[],
+    names: string[],
+  ): { body: Buffer; names: string[] } {
+    let cached = this.bodies.get(key);
+    if (!cached) {
       const message = discovery.DiscoveryResponse.fromPartial({
         versionInfo,
         typeUrl,
         resources: resources(),
       });
-      body = Buffer.from(discovery.DiscoveryResponse.encode(message).finish());
-      this.bodies.set(key, body);
+      cached = { body: Buffer.from(discovery.DiscoveryResponse.encode(message).finish()), names };
+      this.bodies.set(key, cached);
     }
-    return body;
+    return cached;
   }
 
   /**

@@ -17,7 +17,8 @@ export interface WatchRequest {
 export interface WatchResponse {
   type: ResourceType;
   version: string;
-  resourceNames: string[];
+  /** Shared between the streams given the same response: never mutate. */
+  resourceNames: readonly string[];
   /** The encoded DiscoveryResponse without a nonce; shared between streams, never mutate. */
   body: Buffer;
 }

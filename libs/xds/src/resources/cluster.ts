@@ -5,8 +5,9 @@ import {
   HTTP_PROTOCOL_OPTIONS_TYPE_URL,
   upstreamHttp,
 } from '@envoy-fleet/envoy-api';
-import type { Cluster, LbPolicy } from '@envoy-fleet/domain';
+import type { Cluster, HealthCheck, LbPolicy } from '@envoy-fleet/domain';
 import { durationFromMs, packAny } from './pack';
+import { upstreamTransportSocket } from './tls-context';
 
 const LB_POLICIES: Record<LbPolicy, envoyCluster.Cluster_LbPolicy> = {
   ROUND_ROBIN: envoyCluster.Cluster_LbPolicy.ROUND_ROBIN,
@@ -15,6 +16,18 @@ const LB_POLICIES: Record<LbPolicy, envoyCluster.Cluster_LbPolicy> = {
   RANDOM: envoyCluster.Cluster_LbPolicy.RANDOM,
   MAGLEV: envoyCluster.Cluster_LbPolicy.MAGLEV,
 };
+
+/**
+ * Envoy's own defaults for success-rate ejection, spelled out: @grpc/grpc-js 1.14 lets an unset
+ * field override its default with `undefined`, then its success-rate check throws "Reduce of empty
+ * array" in the client once the interval passes with too few hosts. Same behaviour for Envoy.
+ */
+const SUCCESS_RATE_DEFAULTS = {
+  enforcingSuccessRate: 100,
+  successRateMinimumHosts: 5,
+  successRateRequestVolume: 100,
+  successRateStdevFactor: 1900,
+} as const;
 
 /** The config source every dynamic reference points at: the same ADS stream, API v3. */
 export function adsConfigSource(): core.ConfigSource {
@@ -29,6 +42,18 @@ export function renderCluster(cluster: Cluster): envoyCluster.Cluster {
     edsClusterConfig: { edsConfig: adsConfigSource() },
     connectTimeout: durationFromMs(cluster.connectTimeoutMs),
     lbPolicy: LB_POLICIES[cluster.lbPolicy],
+    healthChecks: (cluster.healthChecks ?? []).map(renderHealthCheck),
+    circuitBreakers: cluster.circuitBreakers && {
+      thresholds: [{ priority: core.RoutingPriority.DEFAULT, ...cluster.circuitBreakers }],
+    },
+    outlierDetection: cluster.outlierDetection && {
+      consecutive5xx: cluster.outlierDetection.consecutive5xx,
+      interval: optionalDuration(cluster.outlierDetection.intervalMs),
+      baseEjectionTime: optionalDuration(cluster.outlierDetection.baseEjectionTimeMs),
+      maxEjectionPercent: cluster.outlierDetection.maxEjectionPercent,
+      ...SUCCESS_RATE_DEFAULTS,
+    },
+    transportSocket: cluster.tls && upstreamTransportSocket(cluster.tls),
   });
   if (cluster.http2) {
     // The non-deprecated way to make Envoy speak HTTP/2 upstream (gRPC backends need it).
@@ -42,4 +67,19 @@ export function renderCluster(cluster: Cluster): envoyCluster.Cluster {
     );
   }
   return message;
+}
+
+function renderHealthCheck(check: HealthCheck): core.HealthCheck {
+  return core.HealthCheck.fromPartial({
+    timeout: durationFromMs(check.timeoutMs),
+    interval: durationFromMs(check.intervalMs),
+    unhealthyThreshold: check.unhealthyThreshold,
+    healthyThreshold: check.healthyThreshold,
+    httpHealthCheck: check.http && { path: check.http.path, host: check.http.host ?? '' },
+    tcpHealthCheck: check.tcp && {},
+  });
+}
+
+function optionalDuration(ms: number | undefined) {
+  return ms === undefined ? undefined : durationFromMs(ms);
 }

@@ -19,7 +19,8 @@ export interface StreamInfo {
  * Hooks into the stream lifecycle (go-control-plane's callbacks), for every stream kind: ADS and
  * the per-type services, SotW and Delta. Every hook is optional. `version` is the response's
  * version_info in SotW; in Delta it is the response's system_version_info, the type's snapshot
- * version when the response was made, and `resourceNames` are all the names the proxy holds of
+ * version when the response was made, and `resourceNames` (shared between streams: never mutate
+ * them) are all the names the proxy holds of
  * the type once it applies the response (the whole set, as in SotW, not the delta).
  */
 export interface XdsCallbacks {
@@ -27,9 +28,14 @@ export interface XdsCallbacks {
   /** The first request, carrying the node. Throw (or reject with) a DomainError to refuse the stream. */
   onStreamNode?(stream: StreamInfo, node: core.Node): void | Promise<void>;
   /** A response went out. */
-  onResponse?(stream: StreamInfo, type: ResourceType, version: string, resourceNames: string[]): void;
+  onResponse?(
+    stream: StreamInfo,
+    type: ResourceType,
+    version: string,
+    resourceNames: readonly string[],
+  ): void;
   /** The proxy accepted the version last sent. */
-  onAck?(stream: StreamInfo, type: ResourceType, version: string, resourceNames: string[]): void;
+  onAck?(stream: StreamInfo, type: ResourceType, version: string, resourceNames: readonly string[]): void;
   /** The proxy rejected the version last sent; `errorDetail` is its own error text. */
   onNack?(stream: StreamInfo, type: ResourceType, version: string, errorDetail: string): void;
   /** The stream ended, cleanly or with the error it was ended with. */

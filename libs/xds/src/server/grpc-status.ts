@@ -17,6 +17,9 @@ export function grpcStatusOf(code: DomainErrorCode): status {
       return status.ALREADY_EXISTS;
     case 'FAILED_PRECONDITION':
       return status.FAILED_PRECONDITION;
+    // A stale etag: the object changed since it was read; re-read and retry (as Google's AIP-154).
+    case 'PRECONDITION_FAILED':
+      return status.ABORTED;
     // Well-formed but semantically refused (HTTP 422); gRPC's nearest is "not in a state to".
     case 'UNPROCESSABLE':
       return status.FAILED_PRECONDITION;

@@ -5,13 +5,26 @@ import type { CancelWatch, WatchResponse } from '../cache/watcher';
 import { withNonce } from './response-encoding';
 import { XdsStream } from './xds-stream';
 
+/** One set per shared response name list, so that thousands of streams hold one, not a copy each. */
+const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function nameSetOf(names: readonly string[]): ReadonlySet<string> {
+  let set = nameSets.get(names);
+  if (!set) {
+    set = new Set(names);
+    nameSets.set(names, set);
+  }
+  return set;
+}
+
 /** Per type, per stream: what was asked for, what was sent, and the open watch. */
 interface TypeState {
   wildcard: boolean;
   names: string[];
   nonce: string;
   sentVersion: string;
-  sentNames: Set<string>;
+  /** Shared with the other streams sent the same response: replaced, never mutated. */
+  sentNames: ReadonlySet<string>;
   watchId?: number;
   cancel?: CancelWatch;
 }
@@ -47,7 +60,10 @@ export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
     // "the server must resend any newly requested resources, even if it previously sent those
     // resources without having been asked for them" (e.g. through a wildcard).
     const named = names.filter((name) => name !== '*');
-    for (const name of named) if (!state.names.includes(name)) state.sentNames.delete(name);
+    const newlyNamed = named.filter((name) => !state.names.includes(name) && state.sentNames.has(name));
+    if (newlyNamed.length > 0) {
+      state.sentNames = new Set([...state.sentNames].filter((name) => !newlyNamed.includes(name)));
+    }
     state.wildcard = wildcard;
     state.names = named;
     this.watch(nodeId, type, state);
@@ -95,7 +111,7 @@ export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
     state.cancel = undefined;
     state.nonce = this.nextNonce();
     state.sentVersion = response.version;
-    state.sentNames = new Set(response.resourceNames);
+    state.sentNames = nameSetOf(response.resourceNames);
     this.transport.send(withNonce(response.body, state.nonce));
     this.callbacks.onResponse?.(this.info, response.type, response.version, response.resourceNames);
   }

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -39,6 +40,45 @@ export class EndpointDto {
   @IsOptional() @IsIn(HEALTH_STATUSES) healthStatus?: HealthStatus;
 }
 
+// Ranges Envoy itself enforces (e.g. a health check's timeout above 0) are checked on the
+// rendered cluster against its protos' validate rules (422); these check types and sane sizes.
+
+export class HttpHealthCheckDto {
+  @IsString() @Matches(/^\//, { message: 'must start with /' }) @MaxLength(1024) path!: string;
+  @IsOptional() @IsString() @MaxLength(253) host?: string;
+}
+
+/** An active health check: exactly one of `http` or `tcp` (`{}`, a connect). */
+export class HealthCheckDto {
+  @IsInt() @Min(0) @Max(3_600_000) timeoutMs!: number;
+  @IsInt() @Min(0) @Max(3_600_000) intervalMs!: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1000) unhealthyThreshold?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1000) healthyThreshold?: number;
+  @IsOptional() @ValidateNested() @Type(() => HttpHealthCheckDto) http?: HttpHealthCheckDto;
+  @IsOptional() @IsObject() tcp?: Record<string, never>;
+}
+
+export class CircuitBreakersDto {
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) maxConnections?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) maxPendingRequests?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) maxRequests?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) maxRetries?: number;
+}
+
+export class OutlierDetectionDto {
+  @IsOptional() @IsInt() @Min(0) @Max(1000) consecutive5xx?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(3_600_000) intervalMs?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(3_600_000) baseEjectionTimeMs?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(100) maxEjectionPercent?: number;
+}
+
+/** TLS to the upstreams: secrets by name, delivered to proxies over SDS. */
+export class UpstreamTlsDto {
+  @IsOptional() @IsString() @MaxLength(255) sni?: string;
+  @IsOptional() @IsString() @Matches(NAME_PATTERN, { message: NAME_RULE }) certificateSecret?: string;
+  @IsOptional() @IsString() @Matches(NAME_PATTERN, { message: NAME_RULE }) validationSecret?: string;
+}
+
 /** The replaceable part of a cluster (PUT body). */
 export class ClusterSpecDto {
   @IsOptional() @IsIn(LB_POLICIES) lbPolicy?: LbPolicy;
@@ -54,6 +94,19 @@ export class ClusterSpecDto {
   @Type(() => EndpointDto)
   @IsArray()
   endpoints?: EndpointDto[];
+
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(8)
+  @Type(() => HealthCheckDto)
+  @IsArray()
+  healthChecks?: HealthCheckDto[];
+
+  @IsOptional() @ValidateNested() @Type(() => CircuitBreakersDto) circuitBreakers?: CircuitBreakersDto;
+
+  @IsOptional() @ValidateNested() @Type(() => OutlierDetectionDto) outlierDetection?: OutlierDetectionDto;
+
+  @IsOptional() @ValidateNested() @Type(() => UpstreamTlsDto) tls?: UpstreamTlsDto;
 }
 
 export class CreateClusterDto extends ClusterSpecDto {

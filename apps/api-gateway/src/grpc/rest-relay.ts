@@ -1,0 +1,106 @@
+import { DomainError } from '@envoy-fleet/domain';
+import { Metadata } from '@grpc/grpc-js';
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { parseApiKey } from '../api-keys/api-key-format';
+import { AuthService } from '../auth/auth.service';
+import { FieldNames, problemToServiceError } from './grpc-errors';
+
+/** The REST call a gRPC method stands for. */
+export interface RestRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path and query, e.g. `/v1/clusters/web?limit=10`. */
+  url: string;
+  body?: unknown;
+}
+
+/** A successful REST answer: its JSON body (undefined for 204) and the headers gRPC passes on. */
+export interface RestResponse {
+  body: unknown;
+  metadata: Metadata;
+}
+
+/**
+ * Request metadata that means the same as the REST header of that name (not If-None-Match: a
+ * unary call has no "304, keep yours" answer).
+ */
+const FORWARDED_METADATA = ['if-match', 'idempotency-key', 'x-request-id', 'traceparent', 'tracestate'];
+/** Response headers a gRPC client gets as response metadata. */
+const RETURNED_HEADERS = [
+  'etag',
+  'x-fleet-config-version',
+  'x-request-id',
+  'retry-after',
+  'idempotent-replayed',
+];
+
+/**
+ * Runs a gRPC call as the REST request it stands for, inside this process, through Fastify's
+ * `inject`: the same guards (token, roles), validation pipe and DTOs, interceptors (quotas, ETags,
+ * idempotency, audit) and services as REST, so the two APIs cannot drift. Nothing goes over the
+ * network; the cost is one JSON encode/decode per call.
+ */
+@Injectable()
+export class RestRelay {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** Answers the REST response, or throws a gRPC ServiceError (or a DomainError for the caller to map). */
+  async call(metadata: Metadata, request: RestRequest, fields: FieldNames): Promise<RestResponse> {
+    const headers: Record<string, string> = {};
+    const authorization = await this.authorization(metadata);
+    if (authorization) headers['authorization'] = authorization;
+    for (const name of FORWARDED_METADATA) {
+      const value = metadata.get(name)[0];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const response = await fastify.inject({
+      method: request.method,
+      url: request.url,
+      headers,
+      ...(request.body !== undefined ? { payload: JSON.stringify(request.body) } : {}),
+    });
+    const returned = new Metadata();
+    for (const name of RETURNED_HEADERS) {
+      const value = response.headers[name];
+      if (value !== undefined) returned.set(name, String(value));
+    }
+    const body: unknown = response.body.length > 0 ? parseJson(response.body) : undefined;
+    if (response.statusCode >= 200 && response.statusCode < 300) return { body, metadata: returned };
+    throw problemToServiceError(response.statusCode, body, returned, fields);
+  }
+
+  /**
+   * The REST API takes bearer tokens; a gRPC client may also present its API key directly, which
+   * is exchanged here (checked against its hash and revocation on every call, like a token
+   * request, without the login limiter: a key's 256 random bits cannot be guessed).
+   */
+  private async authorization(metadata: Metadata): Promise<string | undefined> {
+    const value = metadata.get('authorization')[0];
+    if (typeof value !== 'string') return undefined;
+    const credential = /^Bearer\s+(\S+)$/i.exec(value)?.[1];
+    if (!credential || !parseApiKey(credential)) return value;
+    const auth = this.moduleRef.get(AuthService, { strict: false });
+    const token = await auth.withApiKey(credential);
+    return `Bearer ${token.accessToken}`;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`the REST API answered something other than JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+/** A required path parameter; empty would address the collection instead of an object. */
+export function pathSegment(field: string, value: string): string {
+  if (value === '') throw DomainError.invalid(field, 'is required');
+  return encodeURIComponent(value);
+}

@@ -1,0 +1,310 @@
+// `npm run bench:api`: api-gateway (built, its own process, on PostgreSQL, Redis and NATS)
+// against a bare node:http server making the same Redis and PostgreSQL calls, under autocannon:
+// a cached GET (a hot object read again and again), an uncached GET and a POST (to one tenant, and
+// spread over API_BENCH_TENANTS tenants), and GET /healthz (no I/O). For each: the maximum rate,
+// then latency at 70 % of it; writes also at 1,000/s. API_BENCH_ONLY picks scenarios;
+// API_BENCH_PROFILE=<folder> writes a CPU profile of api-gateway. See README.md, "Benchmarks".
+import { createTestDatabase } from '@envoy-fleet/testing';
+import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { AppProcess, freePort } from '../xds/app-process';
+
+const env = (name: string, fallback: string) => process.env[name] || fallback;
+const SECONDS = Number(env('API_BENCH_SECONDS', '5'));
+const CONNECTIONS = Number(env('API_BENCH_CONNECTIONS', '32'));
+const WRITE_RATE = Number(env('API_BENCH_WRITE_RATE', '1000'));
+/** Tenants the spread POST writes to, round robin (each tenant's writes queue on its row lock). */
+const TENANTS = Number(env('API_BENCH_TENANTS', '8'));
+/** Scenarios to run (comma-separated): cached, uncached, post, post-spread, healthz. */
+const ONLY = new Set(env('API_BENCH_ONLY', 'cached,uncached,post,post-spread,healthz').split(','));
+/** A folder: profile both api-gateways, one file each, written there at the end (cpu-profile.cjs). */
+const PROFILE = process.env['API_BENCH_PROFILE'];
+const NATS_URL = env('TEST_NATS_URL', 'nats://127.0.0.1:4222');
+const REDIS_URL = env('TEST_REDIS_URL', 'redis://127.0.0.1:6379');
+const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password' };
+const OWNER = { email: 'owner@bench.test', password: 'bench-owner-password' };
+const HOT = 'hot';
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Spread requests round robin over these authorization headers instead. */
+  tokens?: string[];
+}
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+async function load(
+  target: Target,
+  path: string,
+  options: { method?: string; rate?: number; post?: boolean },
+) {
+  let n = 0;
+  const tokens = target.tokens;
+  const authorize = (request: autocannon.Request) =>
+    tokens ? { ...request.headers, authorization: `Bearer ${tokens[n % tokens.length]}` } : request.headers;
+  const requests = options.post
+    ? [
+        {
+          method: 'POST',
+          path,
+          setupRequest: (request: autocannon.Request) => ({
+            ...request,
+            headers: authorize(request),
+            body: JSON.stringify({
+              name: `c-${process.pid}-${Date.now().toString(36)}-${n++}`,
+              endpoints: [{ address: '10.0.0.1', port: 8080 }],
+            }),
+          }),
+        },
+      ]
+    : [
+        {
+          method: options.method ?? 'GET',
+          path,
+          ...(tokens ? { setupRequest: (r: autocannon.Request) => ({ ...r, headers: authorize(r) }) } : {}),
+        },
+      ];
+  const result = await autocannon({
+    url: target.url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { ...target.headers, 'content-type': 'application/json' },
+    requests,
+    ...(options.rate ? { overallRate: Math.max(1, Math.round(options.rate)) } : {}),
+  });
+  const measured: Measured = {
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.errors + result.timeouts + result.non2xx,
+  };
+  return measured;
+}
+
+async function json<T>(url: string, method: string, body: unknown, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `load average before: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  const database = await createTestDatabase();
+  const processes: { stop(): Promise<void> }[] = [];
+  try {
+    const apiEnv = (port: number, cacheTtlMs: string) => ({
+      DATABASE_URL: database.appUrl,
+      NATS_URL,
+      REDIS_URL,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'bench-secret',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      // Counted as usual (one Redis call per request) but never refusing the bench.
+      QUOTA_REQUESTS_PER_SECOND: '1000000000',
+      QUOTA_CLUSTERS: '1000000000',
+      READ_CACHE_TTL_MS: cacheTtlMs,
+    });
+    // Two replicas of the same build: one with the read cache as shipped, one without it.
+    const [cachedPort, uncachedPort, barePort] = [await freePort(), await freePort(), await freePort()];
+    const profiled = PROFILE ? ['--require', resolve(__dirname, 'cpu-profile.cjs')] : [];
+    const cachedApi = await AppProcess.start(
+      'api-gateway',
+      { ...apiEnv(cachedPort, '30000'), ...(PROFILE ? { API_BENCH_PROFILE: PROFILE } : {}) },
+      cachedPort,
+      profiled,
+    );
+    processes.push(cachedApi);
+    const uncachedApi = await AppProcess.start(
+      'api-gateway',
+      { ...apiEnv(uncachedPort, '0'), ...(PROFILE ? { API_BENCH_PROFILE: PROFILE } : {}) },
+      uncachedPort,
+      profiled,
+    );
+    processes.push(uncachedApi);
+    const api = `http://127.0.0.1:${cachedPort}`;
+
+    const admin = await json<{ accessToken: string }>(`${api}/v1/auth/token`, 'POST', ADMIN);
+    const tenant = await json<{ id: string }>(
+      `${api}/v1/tenants`,
+      'POST',
+      { name: 'bench', owner: OWNER },
+      admin.accessToken,
+    );
+    const owner = await json<{ accessToken: string }>(`${api}/v1/auth/token`, 'POST', OWNER);
+    const hot = {
+      name: HOT,
+      endpoints: Array.from({ length: 5 }, (_, i) => ({ address: `10.1.0.${i}`, port: 80 })),
+    };
+    await json(`${api}/v1/clusters`, 'POST', hot, owner.accessToken);
+    const spreadTokens: string[] = [];
+    for (let i = 0; ONLY.has('post-spread') && i < TENANTS; i++) {
+      const spreadOwner = { email: `owner-${i}@bench.test`, password: OWNER.password };
+      await json(`${api}/v1/tenants`, 'POST', { name: `bench-${i}`, owner: spreadOwner }, admin.accessToken);
+      spreadTokens.push(
+        (await json<{ accessToken: string }>(`${api}/v1/auth/token`, 'POST', spreadOwner)).accessToken,
+      );
+    }
+
+    const bare = fork(resolve(__dirname, 'bare-server.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        PORT: String(barePort),
+        DATABASE_URL: database.appUrl,
+        REDIS_URL,
+        TENANT_ID: tenant.id,
+      },
+    });
+    processes.push({
+      stop: () =>
+        new Promise<void>((done) => {
+          if (bare.exitCode !== null) return done();
+          bare.once('exit', () => done());
+          bare.kill('SIGTERM');
+        }),
+    });
+    await new Promise<void>((done, fail) => {
+      bare.once('message', () => done());
+      bare.once('exit', (code) => fail(new Error(`bare server exited with ${code}`)));
+    });
+
+    const auth = { authorization: `Bearer ${owner.accessToken}` };
+    const targets = {
+      cached: { name: 'api-gateway (read cache)', url: `http://127.0.0.1:${cachedPort}`, headers: auth },
+      uncached: {
+        name: 'api-gateway (no read cache)',
+        url: `http://127.0.0.1:${uncachedPort}`,
+        headers: auth,
+      },
+      bare: { name: 'bare node:http', url: `http://127.0.0.1:${barePort}`, headers: {} },
+    };
+    // The hot object, read twice so both sides serve it from the cache.
+    for (let i = 0; i < 2; i++) {
+      await fetch(`${targets.cached.url}/v1/clusters/${HOT}`, { headers: auth });
+      await fetch(`${targets.bare.url}/cached/${HOT}`);
+    }
+    const cacheHeader = (
+      await fetch(`${targets.cached.url}/v1/clusters/${HOT}`, { headers: auth })
+    ).headers.get('x-fleet-cache');
+
+    const spread = { ...targets.cached, tokens: spreadTokens };
+    const allScenarios = [
+      {
+        key: 'cached',
+        name: 'cached GET',
+        api: targets.cached,
+        apiPath: `/v1/clusters/${HOT}`,
+        barePath: `/cached/${HOT}`,
+      },
+      {
+        key: 'uncached',
+        name: 'uncached GET',
+        api: targets.uncached,
+        apiPath: `/v1/clusters/${HOT}`,
+        barePath: `/uncached/${HOT}`,
+      },
+      {
+        key: 'post',
+        name: 'POST',
+        api: targets.cached,
+        apiPath: '/v1/clusters',
+        barePath: '/clusters',
+        post: true,
+      },
+      {
+        key: 'post-spread',
+        name: `POST over ${TENANTS} tenants`,
+        api: spread,
+        apiPath: '/v1/clusters',
+        barePath: '/clusters',
+        post: true,
+      },
+      // No I/O at all: what the framework and the hooks every request passes through cost.
+      { key: 'healthz', name: 'GET /healthz (no I/O)', api: targets.cached, apiPath: '/healthz' },
+    ];
+    const scenarios = allScenarios.filter((scenario) => ONLY.has(scenario.key));
+    const rows: string[] = [];
+    for (const scenario of scenarios) {
+      const post = scenario.post ?? false;
+      const apiMax = await load(scenario.api, scenario.apiPath, { post });
+      const apiAt70 = await load(scenario.api, scenario.apiPath, { post, rate: apiMax.rps * 0.7 });
+      // The bare server writes to the first tenant only, and has no /healthz: no second column.
+      if (scenario.barePath === undefined || scenario.key === 'post-spread') {
+        rows.push(
+          `| ${scenario.name} | ${fmt(apiMax.rps)} | | | ${apiAt70.p99} ms (${fmt(apiAt70.rps)}/s) | | ` +
+            `${apiMax.failed + apiAt70.failed} / |`,
+        );
+      } else {
+        const bareMax = await load(targets.bare, scenario.barePath, { post });
+        const bareAt70 = await load(targets.bare, scenario.barePath, { post, rate: bareMax.rps * 0.7 });
+        rows.push(
+          `| ${scenario.name} | ${fmt(apiMax.rps)} | ${fmt(bareMax.rps)} | ${(apiMax.rps / bareMax.rps).toFixed(2)}x | ` +
+            `${apiAt70.p99} ms (${fmt(apiAt70.rps)}/s) | ${bareAt70.p99} ms (${fmt(bareAt70.rps)}/s) | ` +
+            `${apiMax.failed + apiAt70.failed} / ${bareMax.failed + bareAt70.failed} |`,
+        );
+      }
+      if (post) {
+        const apiAtWriteRate = await load(scenario.api, scenario.apiPath, { post, rate: WRITE_RATE });
+        rows.push(
+          `| ${scenario.name} at ${WRITE_RATE}/s | ${fmt(apiAtWriteRate.rps)} | | | ${apiAtWriteRate.p99} ms (p50 ${apiAtWriteRate.p50} ms) | | ${apiAtWriteRate.failed} / |`,
+        );
+      }
+    }
+    console.log(`\ncached GET answered with x-fleet-cache: ${cacheHeader ?? '(none: no read cache)'}`);
+    console.log(`${SECONDS} s per measurement, ${CONNECTIONS} connections\n`);
+    console.log(
+      '| request | api-gateway max req/s | bare max req/s | api / bare | api p99 at 70 % of its max | bare p99 at 70 % of its max | failed (api / bare) |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of rows) console.log(row);
+    const admin2 = new Client({ connectionString: database.adminUrl });
+    await admin2.connect();
+    const { rows: counted } = await admin2.query('SELECT count(*)::int AS n FROM clusters');
+    await admin2.end();
+    if (PROFILE) {
+      for (const profiledApi of [cachedApi, uncachedApi]) process.kill(profiledApi.pid, 'SIGWINCH');
+      await new Promise((done) => setTimeout(done, 2000));
+      console.log(
+        `CPU profiles of both api-gateways (by pid; the cached one started first) written to ${PROFILE}`,
+      );
+    }
+    console.log(`\nclusters written: ${(counted[0] as { n: number }).n}`);
+    console.log(
+      `load average after: ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    await database.drop();
+  }
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "tenants" ADD COLUMN     "quotas" JSONB NOT NULL DEFAULT '{}';
