@@ -12,52 +12,15 @@ import {
   GrpcJsXdsClient,
   pollUntil,
   RawAdsStream,
+  selfSigned,
   startTestBackend,
   TestBackend,
   XdsBootstrap,
 } from '@envoy-fleet/testing';
 import * as grpc from '@grpc/grpc-js';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiClient } from '../support/api-client';
 import { Fleet } from '../support/fleet';
-
-/** A fresh self-signed certificate and key, made by openssl for this run. */
-function selfSigned(cn: string): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'config-model-e2e-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '30',
-        '-subj',
-        `/CN=${cn}`,
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const identity = (bytes: Buffer): Buffer => bytes;
 

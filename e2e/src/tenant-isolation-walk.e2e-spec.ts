@@ -11,7 +11,7 @@ import {
   send,
   sentValues,
 } from '../support/isolation-walk';
-import { selfSigned } from '../support/self-signed';
+import { selfSigned } from '@envoy-fleet/testing';
 import { createApiKey, exchangeApiKey } from '../support/tokens';
 
 /** The victim's TLS certificate and key (its secret). */

@@ -5,7 +5,7 @@
  * differ. A route missing here fails the walk: add it, saying how to address the victim's objects.
  */
 
-import { selfSigned } from './self-signed';
+import { selfSigned } from '@envoy-fleet/testing';
 
 /** Identifiers of one tenant's objects (or, for `fresh`, of objects that do not exist). */
 export interface TenantObjects {

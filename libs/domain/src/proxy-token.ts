@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { openToken, signToken } from './signed-token';
 
 const PREFIX = 'fpt';
 
@@ -16,31 +16,17 @@ export interface ProxyTokenClaims {
  * than stored, so the API can put one in every bootstrap it hands out; revoked by generation.
  */
 export function signProxyToken(claims: ProxyTokenClaims, key: string): string {
-  const body = Buffer.from(
-    JSON.stringify({ p: claims.proxyId, t: claims.tenantId, n: claims.nodeId, g: claims.generation }),
-  ).toString('base64url');
-  return `${PREFIX}.${body}.${mac(body, key)}`;
+  const { proxyId: p, tenantId: t, nodeId: n, generation: g } = claims;
+  return signToken(PREFIX, { p, t, n, g }, key);
 }
 
 /** The claims of a well-formed token signed with `key`, or null for anything else. */
 export function verifyProxyToken(token: string, key: string): ProxyTokenClaims | null {
-  const [prefix, body, signature, ...rest] = token.split('.');
-  if (prefix !== PREFIX || !body || !signature || rest.length > 0) return null;
-  const expected = Buffer.from(mac(body, key));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    const raw = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const { p, t, n, g } = raw;
-    if (typeof p !== 'string' || typeof t !== 'string' || typeof n !== 'string' || !Number.isInteger(g)) {
-      return null;
-    }
-    return { proxyId: p, tenantId: t, nodeId: n, generation: g as number };
-  } catch {
+  const claims = openToken(PREFIX, token, key);
+  if (!claims) return null;
+  const { p, t, n, g } = claims;
+  if (typeof p !== 'string' || typeof t !== 'string' || typeof n !== 'string' || !Number.isInteger(g)) {
     return null;
   }
-}
-
-function mac(body: string, key: string): string {
-  return createHmac('sha256', key).update(`${PREFIX}.${body}`).digest('base64url');
+  return { proxyId: p, tenantId: t, nodeId: n, generation: g as number };
 }

@@ -1,3 +1,4 @@
+// libs/domain cannot import @envoy-fleet/testing (it depends on domain), so this spec makes its own.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

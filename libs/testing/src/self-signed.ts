@@ -3,9 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A fresh self-signed certificate and key for `cn`, made by openssl for this run (no key material in the repo). */
+/**
+ * A fresh self-signed certificate (with `cn` as its DNS subject alternative name) and its key,
+ * made by openssl for this run: no key material in the repo.
+ */
 export function selfSigned(cn: string): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fleet-e2e-cert-'));
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-test-cert-'));
   try {
     const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     execFileSync(
@@ -16,6 +19,8 @@ export function selfSigned(cn: string): { cert: string; key: string } {
         '30',
         '-subj',
         `/CN=${cn}`,
+        '-addext',
+        `subjectAltName=DNS:${cn}`,
         '-keyout',
         join(dir, 'key.pem'),
         '-out',
