@@ -7,4 +7,7 @@ module.exports = {
     '<rootDir>/deploy/jest.config.js',
   ],
   reporters: ['default', '<rootDir>/tools/jest-summary-reporter.js'],
+  // Jest takes testTimeout from the root config when it runs several projects (the projects' own
+  // values apply only when one is run alone): the e2e tests start processes on a shared machine.
+  testTimeout: 60_000,
 };
