@@ -117,33 +117,56 @@ async function main(): Promise<void> {
     );
 
     const published = new Map<number, number>();
+    /** Publishes versions `from`..`to`: a burst (PUBLISH_WINDOW in flight), or paced at `perSecond`. */
+    const publish = async (from: number, to: number, perSecond?: number): Promise<number> => {
+      const started = performance.now();
+      const publishing = new Set<Promise<void>>();
+      for (let version = from; version <= to; version++) {
+        if (perSecond) {
+          const due = started + ((version - from) * 1000) / perSecond;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((done) => setTimeout(done, wait));
+        }
+        published.set(version, Date.now());
+        const payload = {
+          tenantId: tenant.id,
+          version,
+          actor: 'bench',
+          changes: [],
+          occurredAt: new Date().toISOString(),
+        };
+        const one = bus
+          .publish(Subjects.configUpdated(tenant.id), payload, randomUUID())
+          .finally(() => publishing.delete(one));
+        publishing.add(one);
+        // One publish at a time would cap the rate at the publisher's round trips.
+        if (publishing.size >= PUBLISH_WINDOW) await Promise.race(publishing);
+      }
+      await Promise.all(publishing);
+      return (performance.now() - started) / 1000;
+    };
+    const latenciesOf = (from: number, to: number) =>
+      [...receiver.versions]
+        .filter(([v]) => v >= from && v <= to)
+        .map(([v, at]) => at - (published.get(v) ?? at))
+        .sort((a, b) => a - b);
+
+    // Burst: every event at once; deliveries per second is the service's maximum, and the
+    // latency is mostly time spent queued behind the events published before.
     const started = performance.now();
-    // Publishes PUBLISH_WINDOW at a time: one publish at a time would cap the rate at the
-    // publisher's round trips, not webhook-service's.
-    const publishing = new Set<Promise<void>>();
-    for (let version = 1; version <= EVENTS; version++) {
-      published.set(version, Date.now());
-      const payload = {
-        tenantId: tenant.id,
-        version,
-        actor: 'bench',
-        changes: [],
-        occurredAt: new Date().toISOString(),
-      };
-      const one = bus
-        .publish(Subjects.configUpdated(tenant.id), payload, randomUUID())
-        .finally(() => publishing.delete(one));
-      publishing.add(one);
-      if (publishing.size >= PUBLISH_WINDOW) await Promise.race(publishing);
-    }
-    await Promise.all(publishing);
-    const publishSeconds = (performance.now() - started) / 1000;
+    const publishSeconds = await publish(1, EVENTS);
     await waitUntil(() => receiver.versions.size >= EVENTS, 600_000, 'every delivery');
     const seconds = (performance.now() - started) / 1000;
     const fleetRate = EVENTS / seconds;
-    const latencies = [...receiver.versions]
-      .map(([v, at]) => at - (published.get(v) ?? at))
-      .sort((a, b) => a - b);
+    const latencies = latenciesOf(1, EVENTS);
+
+    // Paced: events at half the measured maximum (or WEBHOOK_BENCH_PACED_RATE) for
+    // WEBHOOK_BENCH_PACED_SECONDS: the event-to-delivery latency of a service keeping up.
+    const pacedRate = Number(env('WEBHOOK_BENCH_PACED_RATE', '')) || Math.max(1, Math.round(fleetRate / 2));
+    const pacedCount = Math.round(pacedRate * Number(env('WEBHOOK_BENCH_PACED_SECONDS', '10')));
+    await publish(EVENTS + 1, EVENTS + pacedCount, pacedRate);
+    await waitUntil(() => receiver.versions.size >= EVENTS + pacedCount, 600_000, 'every paced delivery');
+    const paced = latenciesOf(EVENTS + 1, EVENTS + pacedCount);
 
     const duplicates = receiver.requests - receiver.versions.size;
     const body = receiver.lastBody;
@@ -157,6 +180,10 @@ async function main(): Promise<void> {
       ratio: Number((fleetRate / bareRate).toFixed(2)),
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
+      pacedPerSecond: pacedRate,
+      pacedEvents: pacedCount,
+      pacedP50Ms: percentile(paced, 50),
+      pacedP99Ms: percentile(paced, 99),
       duplicates,
       loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
     };
