@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../support/api-client';
 import { ADMIN, FLEET_JWT_SECRET } from '../support/fleet';
 import { AppProcess, freePort } from '../support/fleet-processes';
+import { adminReady, answerOn, pushedConfig, staticListeners } from '../support/stand-in-proxy';
 
 // Tests read the environment directly. Without DOCKER_HOST they use the socket that
 // scripts/podman/setup.sh serves (its default PODMAN_DIR).
@@ -44,139 +45,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(
     `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\nnode-agent's log:\n${log}`,
   );
-}
-
-/** The body a listener on 127.0.0.1:`port` answers with, undefined when nothing answers. */
-async function answerOn(port: number): Promise<string | undefined> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
-    return response.ok ? await response.text() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Envoy's admin /config_dump answer, as far as the test reads it. */
-interface ConfigDump {
-  configs: ({ '@type': string; static_listeners?: { listener: { name: string } }[] } & Record<
-    string,
-    unknown
-  >)[];
-}
-
-/** Names of the static listeners in a proxy's admin /config_dump. */
-async function staticListeners(adminPort: number): Promise<string[]> {
-  const response = await fetch(`http://127.0.0.1:${adminPort}/config_dump?include_eds`);
-  const dump = (await response.json()) as ConfigDump;
-  return dump.configs.flatMap((c) => c.static_listeners ?? []).map((entry) => entry.listener.name);
-}
-
-/**
- * What xds-server would have pushed to a proxy, in Envoy's /config_dump shape: an EDS cluster with
- * its endpoints, and a listener on `port` whose routes (over RDS) answer `body` directly.
- */
-function pushedConfig(port: number, body: string): ConfigDump {
-  const admin = 'type.googleapis.com/envoy.admin.v3.';
-  const ads = { ads: {}, resource_api_version: 'V3' };
-  return {
-    configs: [
-      {
-        '@type': `${admin}ClustersConfigDump`,
-        dynamic_active_clusters: [
-          {
-            version_info: '1',
-            cluster: {
-              '@type': 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
-              name: 'backend',
-              type: 'EDS',
-              eds_cluster_config: { eds_config: ads },
-            },
-          },
-        ],
-      },
-      {
-        '@type': `${admin}EndpointsConfigDump`,
-        dynamic_endpoint_configs: [
-          {
-            endpoint_config: {
-              '@type': 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
-              cluster_name: 'backend',
-              endpoints: [
-                {
-                  lb_endpoints: [
-                    { endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: 9 } } } },
-                  ],
-                },
-              ],
-            },
-          },
-        ],
-      },
-      {
-        '@type': `${admin}ListenersConfigDump`,
-        dynamic_listeners: [
-          {
-            name: 'ingress',
-            active_state: {
-              version_info: '1',
-              listener: {
-                '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener',
-                name: 'ingress',
-                address: { socket_address: { address: '127.0.0.1', port_value: port } },
-                filter_chains: [
-                  {
-                    filters: [
-                      {
-                        name: 'envoy.filters.network.http_connection_manager',
-                        typed_config: {
-                          '@type':
-                            'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
-                          stat_prefix: 'ingress',
-                          rds: { route_config_name: 'ingress-routes', config_source: ads },
-                        },
-                      },
-                    ],
-                  },
-                ],
-              },
-            },
-          },
-        ],
-      },
-      {
-        '@type': `${admin}RoutesConfigDump`,
-        dynamic_route_configs: [
-          {
-            version_info: '1',
-            route_config: {
-              '@type': 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
-              name: 'ingress-routes',
-              virtual_hosts: [
-                {
-                  name: 'all',
-                  domains: ['*'],
-                  routes: [
-                    {
-                      match: { prefix: '/' },
-                      direct_response: { status: 200, body: { inline_string: body } },
-                    },
-                  ],
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
-
-async function adminReady(port: number): Promise<boolean> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(1000) })).ok;
-  } catch {
-    return false;
-  }
 }
 
 // node-agent against a real container engine (podman's Docker API) and the stand-in proxy image:
