@@ -5,12 +5,11 @@
 import { Database, TenantRepository, WebhookSubscriptionRepository } from '@envoy-fleet/data-access';
 import { SecretBox } from '@envoy-fleet/domain';
 import { FLEET_STREAM, JetStreamEventBus, Subjects } from '@envoy-fleet/messaging';
-import { createTestDatabase } from '@envoy-fleet/testing';
+import { createTestDatabase, freePort } from '@envoy-fleet/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { BenchReceiver } from './bench-receiver';
@@ -49,15 +48,6 @@ async function bareLoop(url: string, count: number, body: string): Promise<numbe
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return count / ((performance.now() - started) / 1000);
-}
-
-/** A port nothing listens on now (the machine is shared: a fixed one may be taken). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+
+export { freePort } from '@envoy-fleet/testing';
 
 const ROOT = resolve(__dirname, '../..');
 /** Held (exclusively) by whoever rebuilds dist/ on this shared machine; a half-built dist/ does not boot. */
@@ -66,17 +67,4 @@ export class AppProcess {
     await exited;
     clearTimeout(timer);
   }
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
 }

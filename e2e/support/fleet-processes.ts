@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+
+export { freePort } from '@envoy-fleet/testing';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -63,19 +64,6 @@ export class AppProcess {
     }
     throw new Error(`${this.name} not ready in time:\n${this.output}`);
   }
-}
-
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
 }
 
 /**
