@@ -3,36 +3,10 @@ import { csds, RESOURCE_TYPE_URLS } from '@envoy-fleet/envoy-api';
 import { pollUntil, RawAdsStream } from '@envoy-fleet/testing';
 import { AdsProbe } from '../support/ads-probe';
 import { ApiClient } from '../support/api-client';
+import { declareTenant } from '../support/declare-tenant';
 import { Fleet } from '../support/fleet';
 import { createApiKey, exchangeApiKey } from '../support/tokens';
 import { parse } from 'yaml';
-
-/** Declares `<prefix>-backend` and an API listener `<prefix>-greeter` routing to it; registers `<prefix>-node`. */
-async function declareTenant(owner: ApiClient, prefix: string): Promise<string> {
-  const writes = [
-    () =>
-      owner.post('/v1/clusters', {
-        name: `${prefix}-backend`,
-        endpoints: [{ address: '127.0.0.1', port: 9000 }],
-      }),
-    () =>
-      owner.post('/v1/route-configurations', {
-        name: `${prefix}-routes`,
-        virtualHosts: [
-          {
-            name: 'all',
-            domains: ['*'],
-            routes: [{ match: { prefix: '/' }, action: { cluster: `${prefix}-backend` } }],
-          },
-        ],
-      }),
-    () => owner.post('/v1/listeners', { name: `${prefix}-greeter`, routeConfigName: `${prefix}-routes` }),
-  ];
-  for (const write of writes) expect((await write()).status).toBe(201);
-  const proxy = await owner.post<{ id: string }>('/v1/proxies', { nodeId: `${prefix}-node` });
-  expect(proxy.status).toBe(201);
-  return proxy.body.id;
-}
 
 describe('The xds-server admits only registered proxies with their token, each to its own tenant only', () => {
   let fleet: Fleet;

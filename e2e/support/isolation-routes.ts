@@ -129,16 +129,9 @@ export const ROUTE_FILLS: Record<string, RouteFill> = {
   'DELETE /v1/secrets/{name}': { params: byName('secret') },
 
   'GET /v1/proxies': {},
-  'POST /v1/proxies': {
-    body: (ids) => ({ nodeId: ids.nodeId }),
-    knownDifference: {
-      victim: 409,
-      fresh: 201,
-      reason:
-        "node ids are unique across the fleet (a proxy's xDS node.id is all xds-server knows it by), " +
-        'so registering a node id another tenant holds is a conflict',
-    },
-  },
+  // Node ids are unique per tenant: the victim's is as free as a fresh one (201 both; the walk
+  // deletes what it registered).
+  'POST /v1/proxies': { body: (ids) => ({ nodeId: ids.nodeId }) },
   'GET /v1/proxies/{id}': { params: byId('proxyId') },
   'PATCH /v1/proxies/{id}': { params: byId('proxyId'), body: () => ({ labels: { walk: 'x' } }) },
   'DELETE /v1/proxies/{id}': { params: byId('proxyId') },

@@ -15,6 +15,8 @@ describe(ProxyDirectory.name, () => {
   let database: Database;
   let tenantA: string;
   let tenantB: string;
+  /** Proxy ids by node id, of tenant A's `a-<i>` and B's `b-0`. */
+  const ids = new Map<string, string>();
   const proxies = new ProxyRepository();
   const batch = new ProxyBatchRepository();
   const statuses = new ProxyStatusRepository();
@@ -29,9 +31,11 @@ describe(ProxyDirectory.name, () => {
     tenantA = (await database.asSystem((tx) => tenants.create(tx, 'a'))).id;
     tenantB = (await database.asSystem((tx) => tenants.create(tx, 'b'))).id;
     await database.forTenant(tenantA, async (tx) => {
-      for (let i = 0; i < 30; i++) await proxies.create(tx, tenantA, `a-${i}`);
+      for (let i = 0; i < 30; i++) ids.set(`a-${i}`, (await proxies.create(tx, tenantA, `a-${i}`)).id);
     });
-    await register(tenantB, 'b-0');
+    ids.set('b-0', (await register(tenantB, 'b-0')).id);
+    // The same node id in the other tenant: a different proxy, never confused with A's.
+    ids.set('b-a-0', (await register(tenantB, 'a-0')).id);
   }, 60_000);
 
   afterAll(async () => {
@@ -40,48 +44,51 @@ describe(ProxyDirectory.name, () => {
     await db?.drop();
   });
 
-  it('looks up proxies admitted together in one query, whatever their tenant', async () => {
+  it('looks up proxies admitted together in one query by proxy id, whatever their tenant', async () => {
     const directory = new ProxyDirectory(database, batch);
-    const nodeIds = [...Array.from({ length: 30 }, (_, i) => `a-${i}`), 'b-0', 'not-registered'];
-    const found = await Promise.all(nodeIds.map((nodeId) => directory.lookup(nodeId)));
-    expect(found.map(({ proxy }) => proxy?.nodeId)).toEqual([...nodeIds.slice(0, -1), undefined]);
-    expect(found[30]?.proxy?.tenantId).toBe(tenantB);
+    const nodeIds = [...Array.from({ length: 30 }, (_, i) => `a-${i}`), 'b-0'];
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const lookups = [...nodeIds.map((nodeId) => ids.get(nodeId)!), ids.get('b-a-0')!, unknown, 'not-a-uuid'];
+    const found = await Promise.all(lookups.map((proxyId) => directory.lookup(proxyId)));
+    expect(found.map(({ proxy }) => proxy?.nodeId)).toEqual([...nodeIds, 'a-0', undefined, undefined]);
+    expect(found.map(({ proxy }) => proxy?.tenantId).slice(29, 32)).toEqual([tenantA, tenantB, tenantB]);
+    expect(found[31]?.proxy?.id).not.toBe(found[0]?.proxy?.id);
     expect(directory.reads).toBe(1);
-    // Found ones are kept: a reconnect is no query; an unknown node id is asked again (it may register).
-    await directory.lookup('a-3');
-    await directory.lookup('not-registered');
+    // Found ones are kept: a reconnect is no query; an unknown id is asked again (it may register).
+    await directory.lookup(ids.get('a-3')!);
+    await directory.lookup(unknown);
     expect(directory.reads).toBe(2);
   });
 
   it('refuses a removed proxy at once although it was cached, once the removal is heard of', async () => {
     const directory = new ProxyDirectory(database, batch);
     const proxy = await register(tenantA, 'a-removed');
-    expect((await directory.lookup('a-removed')).proxy?.id).toBe(proxy.id);
+    expect((await directory.lookup(proxy.id)).proxy?.id).toBe(proxy.id);
     await database.forTenant(tenantA, (tx) => proxies.delete(tx, tenantA, proxy.id));
-    directory.invalidate('a-removed'); // what ProxyRemovedHandler does on fleet.proxy.removed
-    expect((await directory.lookup('a-removed')).proxy).toBeUndefined();
+    directory.invalidate(proxy.id); // what ProxyRemovedHandler does on fleet.proxy.removed
+    expect((await directory.lookup(proxy.id)).proxy).toBeUndefined();
   });
 
   it('tells an admission under way that its proxy changed, and the next lookup sees the new token generation', async () => {
     const directory = new ProxyDirectory(database, batch);
     const proxy = await register(tenantA, 'a-rotated');
-    const { stamp } = await directory.lookup('a-rotated');
+    const { stamp } = await directory.lookup(proxy.id);
     await database.forTenant(tenantA, (tx) => proxies.rotateToken(tx, tenantA, proxy.id));
-    expect(directory.changedSince('a-rotated', stamp)).toBe(false);
-    directory.invalidate('a-rotated'); // what ProxyTokenRotatedHandler does
-    expect(directory.changedSince('a-rotated', stamp)).toBe(true);
-    expect(directory.changedSince('a-0', stamp)).toBe(false);
-    expect((await directory.lookup('a-rotated')).proxy?.tokenGeneration).toBe(2);
+    expect(directory.changedSince(proxy.id, stamp)).toBe(false);
+    directory.invalidate(proxy.id); // what ProxyTokenRotatedHandler does
+    expect(directory.changedSince(proxy.id, stamp)).toBe(true);
+    expect(directory.changedSince(ids.get('a-0')!, stamp)).toBe(false);
+    expect((await directory.lookup(proxy.id)).proxy?.tokenGeneration).toBe(2);
   });
 
   it('reads a cached proxy again after the TTL, even without an event (a missed one)', async () => {
     const directory = new ProxyDirectory(database, batch);
     const proxy = await register(tenantA, 'a-expiring');
-    await directory.lookup('a-expiring');
+    await directory.lookup(proxy.id);
     await database.forTenant(tenantA, (tx) => proxies.delete(tx, tenantA, proxy.id));
     const now = Date.now();
     jest.spyOn(Date, 'now').mockReturnValue(now + PROXY_CACHE_TTL_MS + 1);
-    expect((await directory.lookup('a-expiring')).proxy).toBeUndefined();
+    expect((await directory.lookup(proxy.id)).proxy).toBeUndefined();
     jest.restoreAllMocks();
   });
 
@@ -89,7 +96,9 @@ describe(ProxyDirectory.name, () => {
     // Three tries after the first, 2.1 s of waits in all.
     const unreachable = Database.connect('postgres://fleet_app@127.0.0.1:1/nowhere');
     try {
-      const error = await new ProxyDirectory(unreachable, batch).lookup('a-0').catch((e: unknown) => e);
+      const error = await new ProxyDirectory(unreachable, batch)
+        .lookup(ids.get('a-0')!)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).code).toBe('UNAVAILABLE');
     } finally {
@@ -101,7 +110,7 @@ describe(ProxyDirectory.name, () => {
     it('reads the statuses of proxies admitted together in one query per tenant, each its own', async () => {
       const [a1, a2, b0] = await Promise.all(
         ['a-1', 'a-2', 'b-0'].map(
-          async (nodeId) => (await new ProxyDirectory(database, batch).lookup(nodeId)).proxy!,
+          async (nodeId) => (await new ProxyDirectory(database, batch).lookup(ids.get(nodeId)!)).proxy!,
         ),
       );
       const status = (version: string) => ({

@@ -77,11 +77,15 @@ describe(UserRepository.name, () => {
       connected: false,
     });
     await expect(
-      database.forTenant(tenantB, (tx) => proxies.create(tx, tenantB, 'node-1')),
+      database.forTenant(tenantA, (tx) => proxies.create(tx, tenantA, 'node-1')),
     ).rejects.toMatchObject({ code: 'ALREADY_EXISTS', message: "proxy 'node-1' already exists" });
+    // Node ids are unique per tenant: another tenant's proxy may (and cannot tell it does) share one.
+    const other = await database.forTenant(tenantB, (tx) => proxies.create(tx, tenantB, 'node-1'));
+    expect(other.id).not.toBe(proxy.id);
 
-    const seen = await database.asSystem((tx) => proxies.findByNodeId(tx, 'node-1'));
-    expect(seen?.id).toBe(proxy.id);
+    const seen = await database.asSystem((tx) => proxies.findById(tx, proxy.id));
+    expect(seen).toMatchObject({ tenantId: tenantA, nodeId: 'node-1' });
+    expect(await database.asSystem((tx) => proxies.findById(tx, 'node-1'))).toBeNull();
     const connected = await database.asSystem((tx) => proxies.setConnected(tx, proxy.id, true));
     expect(connected.connected).toBe(true);
     expect(connected.lastConnectedAt).toBeInstanceOf(Date);

@@ -1,7 +1,7 @@
 // Starts the real ADS service on loopback for this project's integration tests.
 import * as grpc from '@grpc/grpc-js';
 import { bindLoopback, shutdown, startTestBackend, weightedBackendsConfig } from '@envoy-fleet/testing';
-import type { ResourceType } from '@envoy-fleet/domain';
+import type { ResourceType, Secret, TenantConfig } from '@envoy-fleet/domain';
 import { addXdsServices, renderTenantConfig, Snapshot, SnapshotCache, type XdsCallbacks } from '../src';
 
 /** What the callbacks heard, in order. */
@@ -50,5 +50,26 @@ export async function startTwoBackendFixture(nodeId: string) {
       return snapshot;
     },
     stop: () => Promise.all([shutdown(ads.server), backendA.stop(), backendB.stop()]),
+  };
+}
+
+/** A placeholder CA certificate (never parsed by these tests' clients). */
+export const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+/** Tenant `t`'s config: HTTP/2 clusters of these names without endpoints, and `secrets`. */
+export function clustersConfig(clusterNames: string[], secrets: Secret[] = []): TenantConfig {
+  return {
+    tenantId: 't',
+    version: 1,
+    clusters: clusterNames.map((name) => ({
+      name,
+      lbPolicy: 'ROUND_ROBIN',
+      connectTimeoutMs: 1000,
+      http2: true,
+      endpoints: [],
+    })),
+    listeners: [],
+    routeConfigurations: [],
+    secrets,
   };
 }

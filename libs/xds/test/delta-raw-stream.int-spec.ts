@@ -1,32 +1,16 @@
 import { status } from '@grpc/grpc-js';
 import { cluster, RESOURCE_TYPE_URLS, tls } from '@envoy-fleet/envoy-api';
-import { DomainError, type TenantConfig } from '@envoy-fleet/domain';
+import { DomainError, type Secret } from '@envoy-fleet/domain';
 import { pollUntil, RawDeltaStream, shutdown, XDS_METHOD_PATHS } from '@envoy-fleet/testing';
 import { renderTenantConfig, Snapshot } from '../src';
-import { startAdsServer } from './ads-server';
+import { CA_PEM, clustersConfig, startAdsServer } from './ads-server';
 
 // Real gRPC on loopback: allow for start-up; each wait inside has its own deadline.
 jest.setTimeout(30_000);
 
-const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const UPSTREAM_CA: Secret = { name: 'upstream-ca', type: 'VALIDATION_CONTEXT', certificatePem: CA_PEM };
+const config = (clusterNames: string[]) => clustersConfig(clusterNames, [UPSTREAM_CA]);
 const CDS = RESOURCE_TYPE_URLS.cluster;
-
-function config(clusterNames: string[]): TenantConfig {
-  return {
-    tenantId: 't',
-    version: 1,
-    clusters: clusterNames.map((name) => ({
-      name,
-      lbPolicy: 'ROUND_ROBIN',
-      connectTimeoutMs: 1000,
-      http2: true,
-      endpoints: [],
-    })),
-    listeners: [],
-    routeConfigurations: [],
-    secrets: [{ name: 'upstream-ca', type: 'VALIDATION_CONTEXT', certificatePem: CA_PEM }],
-  };
-}
 
 describe('Delta xDS (DeltaAggregatedResources and the per-type Delta* methods) over gRPC', () => {
   let ads: Awaited<ReturnType<typeof startAdsServer>>;

@@ -1,31 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import { cluster, RESOURCE_TYPE_URLS, tls } from '@envoy-fleet/envoy-api';
-import { DomainError, type TenantConfig } from '@envoy-fleet/domain';
+import { DomainError, type Secret } from '@envoy-fleet/domain';
 import { RawAdsStream, RawTypeStream, shutdown } from '@envoy-fleet/testing';
 import { renderTenantConfig, Snapshot } from '../src';
-import { startAdsServer } from './ads-server';
+import { CA_PEM, clustersConfig, startAdsServer } from './ads-server';
 
 // Real gRPC on loopback: allow for start-up; each wait inside has its own deadline.
 jest.setTimeout(30_000);
 
-const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-
-function config(clusterNames: string[]): TenantConfig {
-  return {
-    tenantId: 't',
-    version: 1,
-    clusters: clusterNames.map((name) => ({
-      name,
-      lbPolicy: 'ROUND_ROBIN',
-      connectTimeoutMs: 1000,
-      http2: true,
-      endpoints: [],
-    })),
-    listeners: [],
-    routeConfigurations: [],
-    secrets: [{ name: 'upstream-ca', type: 'VALIDATION_CONTEXT', certificatePem: CA_PEM }],
-  };
-}
+const UPSTREAM_CA: Secret = { name: 'upstream-ca', type: 'VALIDATION_CONTEXT', certificatePem: CA_PEM };
+const config = (clusterNames: string[]) => clustersConfig(clusterNames, [UPSTREAM_CA]);
 
 describe('the per-type SotW services (StreamClusters, StreamEndpoints, StreamSecrets, ...) over gRPC', () => {
   let ads: Awaited<ReturnType<typeof startAdsServer>>;

@@ -1,4 +1,4 @@
-import { bearerToken, ProxyTokens } from '@envoy-fleet/data-access';
+import { bearerToken, ProxyRecord, ProxyTokens } from '@envoy-fleet/data-access';
 import { DomainError } from '@envoy-fleet/domain';
 import { metrics } from '@envoy-fleet/envoy-api';
 import { toGrpcStatus } from '@envoy-fleet/xds';
@@ -59,10 +59,10 @@ export class StreamMetricsHandler {
       // Hold further messages until we know whose they are.
       call.pause();
       this.admit(message.identifier?.node?.id, bearerToken(call.metadata)).then(
-        ({ tenantId, nodeId }) => {
+        ({ tenantId, id, nodeId }) => {
           admitting = false;
           if (finished) return;
-          proxy = this.stats.open(tenantId, nodeId);
+          proxy = this.stats.open(tenantId, id, nodeId);
           for (const queued of pending.splice(0)) apply(queued);
           if (clientDone) finish();
           else call.resume();
@@ -85,10 +85,7 @@ export class StreamMetricsHandler {
     call.on('error', () => finish());
   }
 
-  private async admit(
-    nodeId: string | undefined,
-    token: string | undefined,
-  ): Promise<{ tenantId: string; nodeId: string }> {
+  private async admit(nodeId: string | undefined, token: string | undefined): Promise<ProxyRecord> {
     if (!nodeId) {
       this.stats.counters.refused.missing_identifier += 1;
       throw new DomainError(
@@ -102,8 +99,9 @@ export class StreamMetricsHandler {
       this.stats.counters.refused.bad_token += 1;
       throw error;
     });
-    const proxy = await this.directory.proxyOf(nodeId);
-    if (proxy === undefined) {
+    // The proxy the token names (node ids are unique only within a tenant), registered as this node.
+    const proxy = await this.directory.proxyOf(claims.proxyId);
+    if (proxy === undefined || proxy.nodeId !== nodeId) {
       this.stats.counters.refused.unknown_node += 1;
       throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
     }
@@ -113,6 +111,6 @@ export class StreamMetricsHandler {
       this.stats.counters.refused.bad_token += 1;
       throw error;
     }
-    return { tenantId: proxy.tenantId, nodeId };
+    return proxy;
   }
 }

@@ -10,7 +10,10 @@ interface Answer {
 // A proxy flushes every few seconds on one stream; the cache only has to absorb reconnect storms.
 const MAX_CACHED = 100_000;
 
-/** The proxy registered under a node id, asked of the database once per TTL per node id. */
+/**
+ * Registered proxies by id (the one a stream's token names: node ids are unique only within a
+ * tenant), asked of the database once per TTL per proxy id.
+ */
 @Injectable()
 export class ProxyDirectory {
   private readonly answers = new Map<string, Answer>();
@@ -22,22 +25,22 @@ export class ProxyDirectory {
     private readonly config: MetricsConfig,
   ) {}
 
-  /** The proxy registered as `nodeId`, or undefined when no tenant registered it. */
-  async proxyOf(nodeId: string, now = Date.now()): Promise<ProxyRecord | undefined> {
-    const answer = this.answers.get(nodeId);
+  /** The registered proxy with this id, or undefined when there is none. */
+  async proxyOf(proxyId: string, now = Date.now()): Promise<ProxyRecord | undefined> {
+    const answer = this.answers.get(proxyId);
     if (answer && answer.until > now) return answer.proxy;
-    let pending = this.asking.get(nodeId);
+    let pending = this.asking.get(proxyId);
     if (!pending) {
-      pending = this.lookUp(nodeId).finally(() => this.asking.delete(nodeId));
-      this.asking.set(nodeId, pending);
+      pending = this.lookUp(proxyId).finally(() => this.asking.delete(proxyId));
+      this.asking.set(proxyId, pending);
     }
     return pending;
   }
 
-  private async lookUp(nodeId: string): Promise<ProxyRecord | undefined> {
-    const proxy = (await this.db.asSystem((tx) => this.proxies.findByNodeId(tx, nodeId))) ?? undefined;
+  private async lookUp(proxyId: string): Promise<ProxyRecord | undefined> {
+    const proxy = (await this.db.asSystem((tx) => this.proxies.findById(tx, proxyId))) ?? undefined;
     if (this.answers.size >= MAX_CACHED) this.answers.clear();
-    this.answers.set(nodeId, { proxy, until: Date.now() + this.config.METRICS_NODE_CACHE_TTL_MS });
+    this.answers.set(proxyId, { proxy, until: Date.now() + this.config.METRICS_NODE_CACHE_TTL_MS });
     return proxy;
   }
 }

@@ -2,7 +2,8 @@ import { ProxyStats } from '../sink/fleet-stats';
 import { computeSignals } from './tenant-signals';
 
 function proxy(tenantId: string, samples: [number, number, number, number][]): ProxyStats {
-  const stats = new ProxyStats(tenantId, `node-${Math.random()}`);
+  const id = String(Math.random());
+  const stats = new ProxyStats(tenantId, `proxy-${id}`, `node-${id}`);
   for (const [at, requests, errors5xx, upstreamFailures] of samples) {
     stats.previous = stats.latest;
     stats.latest = { at, requests, errors5xx, upstreamFailures };

@@ -25,7 +25,7 @@ describe(FleetStats.name, () => {
   it('keeps the latest value per proxy and stat, labelled with tenant and proxy', async () => {
     const registry = new Registry();
     const stats = storeWith(registry);
-    const proxy = stats.open('t1', 'node-a');
+    const proxy = stats.open('t1', 'p-a', 'node-a');
     stats.apply(proxy, [counter('cluster.c1.upstream_rq_2xx', 5)]);
     stats.apply(proxy, [counter('cluster.c1.upstream_rq_2xx', 7)]);
     const text = await registry.metrics();
@@ -33,10 +33,26 @@ describe(FleetStats.name, () => {
     expect(text).toContain('envoy_cluster_c1_upstream_rq_2xx{tenant="t1",proxy="node-a"} 7');
   });
 
+  it("keeps two tenants' proxies with the same node id apart, each labelled with its tenant", async () => {
+    const registry = new Registry();
+    const stats = storeWith(registry);
+    const inT1 = stats.open('t1', 'p-1', 'same-node');
+    const inT2 = stats.open('t2', 'p-2', 'same-node');
+    stats.apply(inT1, [counter('cluster.c1.upstream_rq_2xx', 5)]);
+    stats.apply(inT2, [counter('cluster.c1.upstream_rq_2xx', 9)]);
+    const text = await registry.metrics();
+    expect(text).toContain('envoy_cluster_c1_upstream_rq_2xx{tenant="t1",proxy="same-node"} 5');
+    expect(text).toContain('envoy_cluster_c1_upstream_rq_2xx{tenant="t2",proxy="same-node"} 9');
+    expect([...stats.all()]).toHaveLength(2);
+  });
+
   it('drops and counts stats outside the allowlist', async () => {
     const registry = new Registry();
     const stats = storeWith(registry);
-    stats.apply(stats.open('t1', 'node-a'), [counter('runtime.load_success', 1), counter('server.live', 1)]);
+    stats.apply(stats.open('t1', 'p-a', 'node-a'), [
+      counter('runtime.load_success', 1),
+      counter('server.live', 1),
+    ]);
     expect(stats.counters.dropped.not_allowlisted).toBe(1);
     expect(await registry.metrics()).not.toContain('runtime');
   });
@@ -44,7 +60,7 @@ describe(FleetStats.name, () => {
   it('shows histograms as buckets, sum and count, and summaries as quantiles', async () => {
     const registry = new Registry();
     const stats = storeWith(registry);
-    stats.apply(stats.open('t1', 'node-a'), [
+    stats.apply(stats.open('t1', 'p-a', 'node-a'), [
       metrics.MetricFamily.fromPartial({
         name: 'cluster.c1.upstream_rq_time',
         type: metrics.MetricType.HISTOGRAM,
@@ -79,7 +95,7 @@ describe(FleetStats.name, () => {
 
   it('refuses series beyond the per-proxy cap and counts them', () => {
     const stats = storeWith(new Registry(), 2);
-    const proxy = stats.open('t1', 'node-a');
+    const proxy = stats.open('t1', 'p-a', 'node-a');
     const result = stats.apply(proxy, [
       counter('server.a', 1),
       counter('server.b', 1),
@@ -93,8 +109,8 @@ describe(FleetStats.name, () => {
   it('forgets a proxy only after its last stream ended plus the grace period', async () => {
     const registry = new Registry();
     const stats = storeWith(registry, 100, 1000);
-    const first = stats.open('t1', 'node-a');
-    stats.open('t1', 'node-a');
+    const first = stats.open('t1', 'p-a', 'node-a');
+    stats.open('t1', 'p-a', 'node-a');
     stats.apply(first, [counter('server.live', 1)]);
     stats.close(first, 10_000);
     stats.sweep(20_000);
@@ -109,7 +125,7 @@ describe(FleetStats.name, () => {
 
   it('keeps the last two signal samples, by Envoy timestamp', () => {
     const stats = storeWith(new Registry());
-    const proxy = stats.open('t1', 'node-a');
+    const proxy = stats.open('t1', 'p-a', 'node-a');
     stats.apply(proxy, [counter('http.ingress.downstream_rq_total', 100, 1000)]);
     stats.apply(proxy, [counter('http.ingress.downstream_rq_total', 150, 6000)]);
     expect(proxy.previous).toMatchObject({ at: 1000, requests: 100 });

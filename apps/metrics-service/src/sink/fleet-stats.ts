@@ -21,9 +21,17 @@ export class ProxyStats {
 
   constructor(
     readonly tenantId: string,
+    readonly proxyId: string,
     readonly nodeId: string,
   ) {}
+
+  /** What the stats are kept by: node ids are unique only within a tenant. */
+  get key(): string {
+    return statsKey(this.tenantId, this.nodeId);
+  }
 }
+
+const statsKey = (tenantId: string, nodeId: string) => `${tenantId}/${nodeId}`;
 
 export interface FleetStatsOptions {
   names: StatNames;
@@ -49,17 +57,20 @@ export class FleetStats {
     return name.exported !== undefined || name.signal !== undefined;
   }
 
-  /** A stream of `nodeId` (of `tenantId`) opened. */
-  open(tenantId: string, nodeId: string): ProxyStats {
-    let proxy = this.proxies.get(nodeId);
-    if (proxy && proxy.tenantId !== tenantId) {
-      // The node id was registered again, to another tenant: its old stats are not the new one's.
+  /**
+   * A stream of the proxy `proxyId`, registered as `nodeId` in `tenantId`, opened. Stats are kept
+   * by tenant and node id (the labels they are exported with), never by node id alone.
+   */
+  open(tenantId: string, proxyId: string, nodeId: string): ProxyStats {
+    let proxy = this.proxies.get(statsKey(tenantId, nodeId));
+    if (proxy && proxy.proxyId !== proxyId) {
+      // The node id was registered again (a new proxy): the old one's stats are not the new one's.
       this.remove(proxy);
       proxy = undefined;
     }
     if (!proxy) {
-      proxy = new ProxyStats(tenantId, nodeId);
-      this.proxies.set(nodeId, proxy);
+      proxy = new ProxyStats(tenantId, proxyId, nodeId);
+      this.proxies.set(proxy.key, proxy);
     }
     proxy.openStreams += 1;
     return proxy;
@@ -74,8 +85,8 @@ export class FleetStats {
   /** Applies one message's families; `series_limit` when the proxy would exceed its series cap. */
   apply(proxy: ProxyStats, families: metrics.MetricFamily[], receivedAt = Date.now()): 'ok' | 'series_limit' {
     this.counters.messages += 1;
-    // A stream still open for a node id that was re-registered elsewhere: its stats are gone.
-    if (this.proxies.get(proxy.nodeId) !== proxy) return 'ok';
+    // A stream still open of a proxy whose node id was registered again (a new proxy): its stats are gone.
+    if (this.proxies.get(proxy.key) !== proxy) return 'ok';
     const sample: SignalSample = { at: 0, requests: 0, errors5xx: 0, upstreamFailures: 0 };
     let sawSignal = false;
     let result: 'ok' | 'series_limit' = 'ok';
@@ -168,7 +179,7 @@ export class FleetStats {
   }
 
   private remove(proxy: ProxyStats): void {
-    this.proxies.delete(proxy.nodeId);
+    this.proxies.delete(proxy.key);
     for (const series of proxy.series.values()) {
       const family = series.family;
       family.series.delete(series);

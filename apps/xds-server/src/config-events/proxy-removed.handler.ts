@@ -20,12 +20,15 @@ export class ProxyRemovedHandler extends SubjectHandler<ProxyRegistryEvent> {
 
   async handle(event: ProxyRegistryEvent): Promise<void> {
     // First: admissions under way see the change and check again (see ProxyDirectory).
-    this.directory.invalidate(event.nodeId);
+    // By proxy id: another tenant's proxy may share the node id, and its streams stay open.
+    this.directory.invalidate(event.proxyId);
     const error = new DomainError(
       'PERMISSION_DENIED',
       `node '${event.nodeId}' is no longer a registered proxy`,
     );
-    const ended = this.grpc.endStreamsOf(event.nodeId, error);
-    if (ended > 0) this.logger.log(`ended ${ended} stream(s) of removed proxy ${event.nodeId}`);
+    const ended = this.grpc.endStreamsOf(event.proxyId, error);
+    if (ended > 0) {
+      this.logger.log(`ended ${ended} stream(s) of removed proxy ${event.proxyId} (node ${event.nodeId})`);
+    }
   }
 }

@@ -20,9 +20,14 @@ export class ProxyTokenRotatedHandler extends SubjectHandler<ProxyRegistryEvent>
 
   async handle(event: ProxyRegistryEvent): Promise<void> {
     // First: admissions under way see the change and check again (see ProxyDirectory).
-    this.directory.invalidate(event.nodeId);
+    // By proxy id: another tenant's proxy may share the node id, and its streams stay open.
+    this.directory.invalidate(event.proxyId);
     const error = new DomainError('UNAUTHENTICATED', 'the proxy token was revoked; fetch a new bootstrap');
-    const ended = this.grpc.endStreamsOf(event.nodeId, error);
-    if (ended > 0) this.logger.log(`ended ${ended} stream(s) of node ${event.nodeId} after a token rotation`);
+    const ended = this.grpc.endStreamsOf(event.proxyId, error);
+    if (ended > 0) {
+      this.logger.log(
+        `ended ${ended} stream(s) of proxy ${event.proxyId} (node ${event.nodeId}) after a token rotation`,
+      );
+    }
   }
 }

@@ -11,7 +11,9 @@ import { clientStatus } from './client-status';
 /**
  * envoy.service.status.v3.ClientStatusDiscoveryService: what every proxy connected to this
  * replica was sent and accepted, per resource. It shows every tenant's config, so it listens on
- * its own port, on loopback unless configured otherwise: an operator's tool, like Envoy's admin.
+ * its own port, on loopback unless configured otherwise: an operator's tool, like Envoy's admin,
+ * never reachable with a tenant's credentials. Each proxy is reported on its own, with its tenant
+ * and proxy id in the node metadata (a query can match on them to see one tenant only).
  */
 @Injectable()
 export class CsdsGrpcServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,9 +61,13 @@ export class CsdsGrpcServer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private status(request: csds.ClientStatusRequest): csds.ClientStatusResponse {
-    const streams = this.callbacks
-      .streams()
-      .map((stream) => ({ ...stream, snapshot: this.connected.cache.getSnapshot(stream.node.id) }));
+    const streams = this.callbacks.streams().map(({ node, proxy, sync }) => ({
+      node,
+      sync,
+      tenantId: proxy.tenantId,
+      proxyId: proxy.id,
+      snapshot: this.connected.cache.getSnapshot(proxy.id),
+    }));
     return clientStatus(streams, request);
   }
 

@@ -57,9 +57,9 @@ export class XdsGrpcServer implements OnApplicationBootstrap, BeforeApplicationS
     this.logger.log(`ADS listening on ${this.config.XDS_HOST}:${this.port} (${transport})`);
   }
 
-  /** Ends the open streams of a proxy that may no longer be served; returns how many. */
-  endStreamsOf(nodeId: string, error: unknown): number {
-    return this.xds?.endStreamsOf(nodeId, error) ?? 0;
+  /** Ends the open streams of a proxy (by id: the streams' key) that may no longer be served; returns how many. */
+  endStreamsOf(proxyId: string, error: unknown): number {
+    return this.xds?.endStreamsOf(proxyId, error) ?? 0;
   }
 
   /** Streams end and the last statuses are written before the database closes. */

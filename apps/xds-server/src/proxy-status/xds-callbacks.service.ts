@@ -1,3 +1,4 @@
+import type { ProxyRecord } from '@envoy-fleet/data-access';
 import { DomainError, ProxyTokenClaims, ResourceType } from '@envoy-fleet/domain';
 import { StreamInfo, XdsCallbacks } from '@envoy-fleet/xds';
 import type { core } from '@envoy-fleet/envoy-api';
@@ -25,8 +26,8 @@ export class XdsCallbacksService implements XdsCallbacks {
   private readonly sync = new Map<number, StreamSync>();
   /** Streams being admitted, and whether they closed meanwhile. */
   private readonly admitting = new Map<number, { closed: boolean }>();
-  /** The node each admitted stream holds a place for. */
-  private readonly admitted = new Map<number, core.Node>();
+  /** The node and proxy each admitted stream holds a place for. */
+  private readonly admitted = new Map<number, { node: core.Node; proxy: ProxyRecord }>();
 
   constructor(
     private readonly connected: ConnectedProxiesService,
@@ -45,8 +46,11 @@ export class XdsCallbacksService implements XdsCallbacks {
     this.metrics.streamOpened(stream.kind);
   }
 
-  /** Admits the stream in a span, continuing the client's trace when its metadata has `traceparent`. */
-  onStreamNode(stream: StreamInfo, node: core.Node): Promise<void> {
+  /**
+   * Admits the stream in a span, continuing the client's trace when its metadata has `traceparent`.
+   * The stream's key is its proxy's id: node ids are unique only within a tenant.
+   */
+  onStreamNode(stream: StreamInfo, node: core.Node): Promise<string> {
     const attributes = { 'fleet.app': 'xds-server', 'rpc.system': 'grpc', 'xds.node_id': node.id };
     const parent = contextFromMetadata(stream.metadata);
     return inSpan(
@@ -57,7 +61,7 @@ export class XdsCallbacksService implements XdsCallbacks {
     );
   }
 
-  private async admit(stream: StreamInfo, node: core.Node): Promise<void> {
+  private async admit(stream: StreamInfo, node: core.Node): Promise<string> {
     const admission = { closed: false };
     this.admitting.set(stream.streamId, admission);
     try {
@@ -65,15 +69,17 @@ export class XdsCallbacksService implements XdsCallbacks {
       const claims = await this.auth
         .claimsOf(stream, node)
         .catch((error: unknown) => this.refused(stream, node, error));
+      // The proxy the token names, which must be registered as the node the stream says it is.
       const { proxy, stamp } = await this.connected
-        .admit(node.id, (registered) => this.auth.check(claims, registered))
+        .admit(claims.proxyId, node.id, (registered) => this.auth.check(claims, registered))
         .catch((error: unknown) => this.refused(stream, node, error));
-      this.admitted.set(stream.streamId, node);
+      this.admitted.set(stream.streamId, { node, proxy });
       const stored = await this.stored.load(proxy.tenantId, proxy.id);
       // Removed or its tokens rotated while being admitted: the proxy read may predate that.
-      if (this.directory.changedSince(node.id, stamp)) await this.recheck(stream, node, claims);
+      if (this.directory.changedSince(proxy.id, stamp)) await this.recheck(stream, node, claims);
       this.sync.set(stream.streamId, new StreamSync(stored));
       this.recorder.connected(proxy.tenantId, proxy.id, true);
+      return proxy.id;
     } catch (error) {
       this.metrics.refused(error instanceof DomainError ? error.code : 'INTERNAL');
       throw error;
@@ -86,9 +92,9 @@ export class XdsCallbacksService implements XdsCallbacks {
 
   /** Checks the token against the proxy as registered now; throws (and logs) the refusal. */
   private async recheck(stream: StreamInfo, node: core.Node, claims: ProxyTokenClaims): Promise<void> {
-    const { proxy } = await this.directory.lookup(node.id);
+    const { proxy } = await this.directory.lookup(claims.proxyId);
     try {
-      if (!proxy)
+      if (!proxy || proxy.nodeId !== node.id)
         throw new DomainError('PERMISSION_DENIED', `node '${node.id}' is no longer a registered proxy`);
       this.auth.check(claims, proxy);
     } catch (error) {
@@ -96,11 +102,11 @@ export class XdsCallbacksService implements XdsCallbacks {
     }
   }
 
-  /** Every admitted stream's node and what it was sent and accepted (for CSDS). */
-  streams(): { node: core.Node; sync: StreamSync }[] {
-    return [...this.admitted].flatMap(([streamId, node]) => {
+  /** Every admitted stream's node and proxy, and what it was sent and accepted (for CSDS). */
+  streams(): { node: core.Node; proxy: ProxyRecord; sync: StreamSync }[] {
+    return [...this.admitted].flatMap(([streamId, { node, proxy }]) => {
       const sync = this.sync.get(streamId);
-      return sync ? [{ node, sync }] : [];
+      return sync ? [{ node, proxy, sync }] : [];
     });
   }
 
@@ -120,8 +126,8 @@ export class XdsCallbacksService implements XdsCallbacks {
     const proxy = this.proxyOf(stream);
     const sync = this.sync.get(stream.streamId);
     if (!proxy || !sync) return;
-    // The response was just made from the node's current snapshot; check, in case it moved on.
-    const snapshot = this.connected.cache.getSnapshot(proxy.nodeId);
+    // The response was just made from the proxy's current snapshot; check, in case it moved on.
+    const snapshot = this.connected.cache.getSnapshot(proxy.id);
     const current = snapshot?.resources(type).version === version ? snapshot : undefined;
     const resources = current ? pick(digestsOf(current, type), resourceNames) : {};
     const configVersion = current ? this.tenantSnapshots.configVersionOf(current) : 0;
@@ -154,15 +160,15 @@ export class XdsCallbacksService implements XdsCallbacks {
 
   private free(streamId: number): void {
     this.sync.delete(streamId);
-    const node = this.admitted.get(streamId);
-    if (node === undefined) return;
+    const admitted = this.admitted.get(streamId);
+    if (admitted === undefined) return;
     this.admitted.delete(streamId);
-    const proxy = this.connected.release(node.id);
+    const proxy = this.connected.release(admitted.proxy.id);
     if (proxy) this.recorder.connected(proxy.tenantId, proxy.id, false);
   }
 
   private proxyOf(stream: StreamInfo) {
-    return stream.node ? this.connected.proxyOf(stream.node.id) : undefined;
+    return stream.key === undefined ? undefined : this.connected.proxyOf(stream.key);
   }
 
   private record(

@@ -8,16 +8,18 @@ import { XdsMetrics } from '../metrics/xds-metrics';
 import { TenantSnapshotsService } from './tenant-snapshots.service';
 
 /**
- * Which registered proxy is on which stream, and which snapshot each node id is served. A node id
- * is admitted only if it is registered, and only ever gets its own tenant's snapshot.
+ * Which registered proxy is on which stream, and which snapshot each proxy is served. Streams,
+ * snapshots and watches go by proxy id (the stream's key): node ids are unique only within a
+ * tenant, and two tenants' proxies with the same node id may be connected at once. A proxy is
+ * admitted only if registered, and only ever gets its own tenant's snapshot.
  */
 @Injectable()
 export class ConnectedProxiesService {
   private readonly logger = new Logger(ConnectedProxiesService.name);
-  /** Open stream count per node id (Envoy may open several). */
+  /** Open stream count per proxy id (Envoy may open several). */
   private readonly streams = new Map<string, { proxy: ProxyRecord; count: number }>();
-  /** Node ids with open streams, per tenant: a push or a release touches only its tenant. */
-  private readonly nodesByTenant = new Map<string, Set<string>>();
+  /** Proxy ids with open streams, per tenant: a push or a release touches only its tenant. */
+  private readonly proxiesByTenant = new Map<string, Set<string>>();
 
   constructor(
     private readonly directory: ProxyDirectory,
@@ -29,30 +31,35 @@ export class ConnectedProxiesService {
   }
 
   /**
-   * Admits a stream for `nodeId`: PERMISSION_DENIED unless the node id is registered; `check` may
-   * refuse the registered proxy (throw) before the stream counts. The stamp tells whether the
-   * proxy changed (ProxyDirectory.changedSince) before the admission finished.
+   * Admits a stream of the proxy `proxyId` (its token's) sent as `nodeId`: PERMISSION_DENIED unless
+   * that proxy is registered under that node id; `check` may refuse the registered proxy (throw)
+   * before the stream counts. The stamp tells whether the proxy changed
+   * (ProxyDirectory.changedSince) before the admission finished.
    */
   async admit(
+    proxyId: string,
     nodeId: string,
     check: (proxy: ProxyRecord) => void = () => undefined,
   ): Promise<{ proxy: ProxyRecord; stamp: number }> {
     if (!nodeId) throw new DomainError('INVALID_ARGUMENT', 'the first request must carry node.id');
-    const { proxy, stamp } = await this.directory.lookup(nodeId);
-    if (!proxy) throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
+    const { proxy, stamp } = await this.directory.lookup(proxyId);
+    // One answer for "no such proxy" and "not under this node id": nothing about other proxies shows.
+    if (!proxy || proxy.nodeId !== nodeId) {
+      throw new DomainError('PERMISSION_DENIED', `node '${nodeId}' is not a registered proxy`);
+    }
     check(proxy);
     // Before the stream counts, so that a failure here leaves nothing to release.
     const built = await this.tenantSnapshot(proxy.tenantId);
-    const entry = this.streams.get(nodeId);
+    const entry = this.streams.get(proxy.id);
     if (entry) entry.count += 1;
     else {
-      this.streams.set(nodeId, { proxy, count: 1 });
-      const nodes = this.nodesByTenant.get(proxy.tenantId) ?? new Set<string>();
-      this.nodesByTenant.set(proxy.tenantId, nodes.add(nodeId));
+      this.streams.set(proxy.id, { proxy, count: 1 });
+      const ids = this.proxiesByTenant.get(proxy.tenantId) ?? new Set<string>();
+      this.proxiesByTenant.set(proxy.tenantId, ids.add(proxy.id));
     }
-    // A push may have built a newer snapshot meanwhile (without this node): serve the newest.
+    // A push may have built a newer snapshot meanwhile (without this proxy): serve the newest.
     const snapshot = this.tenantSnapshots.peek(proxy.tenantId) ?? built;
-    if (snapshot) this.cache.setSnapshot(nodeId, snapshot);
+    if (snapshot) this.cache.setSnapshot(proxy.id, snapshot);
     return { proxy, stamp };
   }
 
@@ -67,19 +74,19 @@ export class ConnectedProxiesService {
     }
   }
 
-  /** A stream of `nodeId` ended; the node's snapshot goes when its last stream does. */
-  release(nodeId: string): ProxyRecord | undefined {
-    const entry = this.streams.get(nodeId);
+  /** A stream of the proxy ended; its snapshot goes when its last stream does. */
+  release(proxyId: string): ProxyRecord | undefined {
+    const entry = this.streams.get(proxyId);
     if (!entry) return undefined;
     entry.count -= 1;
     if (entry.count > 0) return undefined;
-    this.streams.delete(nodeId);
-    this.cache.clearSnapshot(nodeId);
+    this.streams.delete(proxyId);
+    this.cache.clearSnapshot(proxyId);
     const tenantId = entry.proxy.tenantId;
-    const nodes = this.nodesByTenant.get(tenantId);
-    nodes?.delete(nodeId);
-    if (!nodes || nodes.size === 0) {
-      this.nodesByTenant.delete(tenantId);
+    const ids = this.proxiesByTenant.get(tenantId);
+    ids?.delete(proxyId);
+    if (!ids || ids.size === 0) {
+      this.proxiesByTenant.delete(tenantId);
       this.tenantSnapshots.forget(tenantId);
       this.metrics.origins.forget(tenantId);
     }
@@ -88,7 +95,7 @@ export class ConnectedProxiesService {
 
   /** The tenant's config changed: rebuild once and push to every connected proxy of it. */
   async refreshTenant(tenantId: string): Promise<void> {
-    if (!this.nodesByTenant.has(tenantId)) {
+    if (!this.proxiesByTenant.has(tenantId)) {
       this.tenantSnapshots.forget(tenantId);
       this.metrics.origins.forget(tenantId);
       return;
@@ -96,26 +103,27 @@ export class ConnectedProxiesService {
     const snapshot = await this.tenantSnapshots.rebuild(tenantId);
     if (!snapshot) return;
     this.metrics.origins.pushed(tenantId, this.tenantSnapshots.configVersionOf(snapshot));
-    const nodes = this.nodesByTenant.get(tenantId) ?? new Set<string>();
-    this.describePush(nodes, snapshot);
-    for (const nodeId of nodes) this.cache.setSnapshot(nodeId, snapshot);
+    const ids = this.proxiesByTenant.get(tenantId) ?? new Set<string>();
+    this.describePush(ids, snapshot);
+    for (const proxyId of ids) this.cache.setSnapshot(proxyId, snapshot);
     this.logger.debug(`tenant ${tenantId} pushed ${JSON.stringify(snapshot.versions())}`);
   }
 
   /** Puts what a push sends on its span (PushTraces): the types that changed and how many proxies get them. */
-  private describePush(nodes: Set<string>, snapshot: Snapshot): void {
+  private describePush(proxyIds: Set<string>, snapshot: Snapshot): void {
     const span = trace.getActiveSpan();
     if (!span?.isRecording()) return;
-    const [first] = nodes;
+    const [first] = proxyIds;
     const before = first === undefined ? undefined : this.cache.getSnapshot(first)?.versions();
     const after = snapshot.versions();
     const types = Object.entries(after).filter(
       ([type, version]) => before?.[type as keyof typeof after] !== version,
     );
-    span.setAttributes({ 'xds.types': types.map(([type]) => type), 'xds.proxies': nodes.size });
+    span.setAttributes({ 'xds.types': types.map(([type]) => type), 'xds.proxies': proxyIds.size });
   }
 
-  proxyOf(nodeId: string): ProxyRecord | undefined {
-    return this.streams.get(nodeId)?.proxy;
+  /** The connected proxy with this id (a stream's key). */
+  proxyOf(proxyId: string): ProxyRecord | undefined {
+    return this.streams.get(proxyId)?.proxy;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SystemTx, Tx } from '../database';
-import { ProxyRecord, toProxy } from './proxy.repository';
+import { isProxyId, ProxyRecord, toProxy } from './proxy.repository';
 
 /** Whether a proxy's stream opened (connected) or closed, and when. */
 export interface ProxyConnection {
@@ -15,10 +15,15 @@ export interface ProxyConnection {
  */
 @Injectable()
 export class ProxyBatchRepository {
-  /** The proxies registered under these node ids, whatever their tenant (absent ones are left out); needs the system role. */
-  async findByNodeIds(tx: SystemTx, nodeIds: readonly string[]): Promise<ProxyRecord[]> {
-    if (nodeIds.length === 0) return [];
-    const rows = await tx.proxy.findMany({ where: { nodeId: { in: [...new Set(nodeIds)] } } });
+  /**
+   * The proxies with these ids, whatever their tenant (absent ones are left out); needs the system
+   * role. By id, not node id: node ids are unique only within a tenant.
+   */
+  async findByIds(tx: SystemTx, ids: readonly string[]): Promise<ProxyRecord[]> {
+    // One malformed id must not fail the query for the whole batch.
+    const wanted = [...new Set(ids)].filter(isProxyId);
+    if (wanted.length === 0) return [];
+    const rows = await tx.proxy.findMany({ where: { id: { in: wanted } } });
     return rows.map(toProxy);
   }
 

@@ -5,6 +5,10 @@ import { found, uniqueAs } from '../errors';
 import type * as Rows from '../generated/prisma/client';
 
 const KIND = 'proxy';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can be a proxy id: any other string names no proxy (and would fail a query on the uuid column). */
+export const isProxyId = (id: string): boolean => UUID.test(id);
 
 /** A proxy with its connection state, as the control plane last saw it. */
 export interface ProxyRecord extends Proxy {
@@ -54,10 +58,14 @@ export function toProxy(row: Rows.Proxy): ProxyRecord {
   };
 }
 
-/** Proxies registered to tenants, known on the wire by node id (unique across tenants). */
+/**
+ * Proxies registered to tenants. A node id is unique within its tenant only (another tenant may
+ * use the same one, and must not learn that it does): services proxies connect to find a proxy by
+ * the id in its token, never by node id alone.
+ */
 @Injectable()
 export class ProxyRepository {
-  /** Registers a proxy; ALREADY_EXISTS when the node id is taken (in any tenant). */
+  /** Registers a proxy; ALREADY_EXISTS when the tenant already has a proxy with this node id. */
   async create(
     tx: Tx,
     tenantId: string,
@@ -72,9 +80,10 @@ export class ProxyRepository {
     );
   }
 
-  /** Finds a proxy by the node id it sent on an xDS stream, whatever its tenant; needs the system role. */
-  async findByNodeId(tx: SystemTx, nodeId: string): Promise<ProxyRecord | null> {
-    const row = await tx.proxy.findUnique({ where: { nodeId } });
+  /** Finds a proxy by id (the one its token names), whatever its tenant; needs the system role. */
+  async findById(tx: SystemTx, id: string): Promise<ProxyRecord | null> {
+    if (!isProxyId(id)) return null;
+    const row = await tx.proxy.findUnique({ where: { id } });
     return row ? toProxy(row) : null;
   }
 

@@ -5,7 +5,7 @@ import { SnapshotCache } from './snapshot-cache';
 import type { WatchRequest, WatchResponse } from './watcher';
 
 const request = (extra: Partial<WatchRequest>): WatchRequest => ({
-  nodeId: 'node-1',
+  key: 'node-1',
   type: 'cluster',
   wildcard: true,
   resourceNames: [],
@@ -102,7 +102,7 @@ describe(SnapshotCache.name, () => {
     watch('listener', []);
     cache.createDeltaWatch(
       {
-        nodeId: 'node-1',
+        key: 'node-1',
         type: 'endpoint',
         wildcard: false,
         subscribed: new Set(['backend-a']),

@@ -14,7 +14,7 @@ import type {
 
 /** An open watch, SotW or Delta, with what answers it from a snapshot. */
 interface OpenWatch {
-  nodeId: string;
+  key: string;
   /** The answer from this snapshot, ready to deliver, or undefined when there is nothing new. */
   answer(snapshot: Snapshot, previous?: Snapshot): Answer | undefined;
 }
@@ -25,18 +25,19 @@ interface Answer {
 }
 
 /**
- * Snapshots by node id; open watches are answered when their node's snapshot changes, across all
- * of the node's streams in make-before-break order (see push-order.ts).
+ * Snapshots by stream key (StreamInfo.key: the node id, unless the server keys its streams by
+ * something else); open watches are answered when their key's snapshot changes, across all of the
+ * key's streams in make-before-break order (see push-order.ts).
  */
 export class SnapshotCache implements ConfigWatcher {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly watches = new Map<string, Set<OpenWatch>>();
 
-  /** Sets a node's snapshot and answers every open watch that now has something to send. */
-  setSnapshot(nodeId: string, snapshot: Snapshot): void {
-    const previous = this.snapshots.get(nodeId);
-    this.snapshots.set(nodeId, snapshot);
-    const open = this.watches.get(nodeId);
+  /** Sets a key's snapshot and answers every open watch that now has something to send. */
+  setSnapshot(key: string, snapshot: Snapshot): void {
+    const previous = this.snapshots.get(key);
+    this.snapshots.set(key, snapshot);
+    const open = this.watches.get(key);
     if (!open) return;
     const answers: Answer[] = [];
     for (const watch of [...open]) {
@@ -46,25 +47,25 @@ export class SnapshotCache implements ConfigWatcher {
         answers.push(answer);
       }
     }
-    if (open.size === 0 && this.watches.get(nodeId) === open) this.watches.delete(nodeId);
+    if (open.size === 0 && this.watches.get(key) === open) this.watches.delete(key);
     // Stable sort: equal ranks keep the order the watches were opened in.
     answers.sort((a, b) => a.rank - b.rank);
     for (const answer of answers) answer.deliver();
   }
 
-  /** The node's current snapshot, if any. */
-  getSnapshot(nodeId: string): Snapshot | undefined {
-    return this.snapshots.get(nodeId);
+  /** The key's current snapshot, if any. */
+  getSnapshot(key: string): Snapshot | undefined {
+    return this.snapshots.get(key);
   }
 
-  /** Forgets a node's snapshot; its open watches stay open until a new one is set. */
-  clearSnapshot(nodeId: string): void {
-    this.snapshots.delete(nodeId);
+  /** Forgets a key's snapshot; its open watches stay open until a new one is set. */
+  clearSnapshot(key: string): void {
+    this.snapshots.delete(key);
   }
 
-  /** Open watches, for one node or all. */
-  openWatchCount(nodeId?: string): number {
-    if (nodeId !== undefined) return this.watches.get(nodeId)?.size ?? 0;
+  /** Open watches, for one key or all. */
+  openWatchCount(key?: string): number {
+    if (key !== undefined) return this.watches.get(key)?.size ?? 0;
     let count = 0;
     for (const open of this.watches.values()) count += open.size;
     return count;
@@ -72,7 +73,7 @@ export class SnapshotCache implements ConfigWatcher {
 
   createWatch(request: WatchRequest, respond: (response: WatchResponse) => void): CancelWatch {
     return this.open({
-      nodeId: request.nodeId,
+      key: request.key,
       answer: (snapshot, previous) => {
         const response = answerWatch(snapshot, request, previous);
         if (!response) return undefined;
@@ -86,7 +87,7 @@ export class SnapshotCache implements ConfigWatcher {
 
   createDeltaWatch(request: DeltaWatchRequest, respond: (response: DeltaWatchResponse) => void): CancelWatch {
     return this.open({
-      nodeId: request.nodeId,
+      key: request.key,
       answer: (snapshot) => {
         const response = answerDeltaWatch(snapshot, request);
         if (!response) return undefined;
@@ -99,21 +100,21 @@ export class SnapshotCache implements ConfigWatcher {
   }
 
   private open(watch: OpenWatch): CancelWatch {
-    const snapshot = this.snapshots.get(watch.nodeId);
+    const snapshot = this.snapshots.get(watch.key);
     const answer = snapshot && watch.answer(snapshot);
     if (answer) {
       answer.deliver();
       return () => undefined;
     }
-    let open = this.watches.get(watch.nodeId);
+    let open = this.watches.get(watch.key);
     if (!open) {
       open = new Set();
-      this.watches.set(watch.nodeId, open);
+      this.watches.set(watch.key, open);
     }
     open.add(watch);
     return () => {
       open.delete(watch);
-      if (open.size === 0 && this.watches.get(watch.nodeId) === open) this.watches.delete(watch.nodeId);
+      if (open.size === 0 && this.watches.get(watch.key) === open) this.watches.delete(watch.key);
     };
   }
 }

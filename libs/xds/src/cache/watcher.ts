@@ -2,7 +2,8 @@ import type { ResourceType } from '@envoy-fleet/domain';
 
 /** What a stream wants of one resource type, and what it already has. */
 export interface WatchRequest {
-  nodeId: string;
+  /** The stream's key (StreamInfo.key): whose snapshot answers the watch. */
+  key: string;
   type: ResourceType;
   /** Everything of the type (Envoy's LDS/CDS); `resourceNames` is then ignored. */
   wildcard: boolean;
@@ -28,7 +29,8 @@ export const KNOWN_ABSENT = '';
 
 /** What a Delta stream wants of one resource type, and what the proxy already holds. */
 export interface DeltaWatchRequest {
-  nodeId: string;
+  /** The stream's key (StreamInfo.key): whose snapshot answers the watch. */
+  key: string;
   type: ResourceType;
   /** Subscribed to "*": every resource of the type, besides `subscribed`. */
   wildcard: boolean;

@@ -13,6 +13,12 @@ export interface StreamInfo {
   metadata: Metadata;
   /** Set once the first request has been accepted. */
   node?: core.Node;
+  /**
+   * What the stream's snapshots, watches and `endStreamsOf` go by, set with `node`: what
+   * `onStreamNode` returned, else the node id. A server whose node ids are not unique (e.g. unique
+   * per tenant only) returns a key that is.
+   */
+  key?: string;
 }
 
 /**
@@ -25,8 +31,11 @@ export interface StreamInfo {
  */
 export interface XdsCallbacks {
   onStreamOpen?(stream: StreamInfo): void;
-  /** The first request, carrying the node. Throw (or reject with) a DomainError to refuse the stream. */
-  onStreamNode?(stream: StreamInfo, node: core.Node): void | Promise<void>;
+  /**
+   * The first request, carrying the node. Throw (or reject with) a DomainError to refuse the
+   * stream; return the stream's key (see StreamInfo.key) to key it by something else than node.id.
+   */
+  onStreamNode?(stream: StreamInfo, node: core.Node): void | string | Promise<void | string>;
   /** A response went out. */
   onResponse?(
     stream: StreamInfo,

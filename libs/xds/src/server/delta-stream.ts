@@ -32,7 +32,7 @@ interface DeltaTypeState {
 export class DeltaStream extends XdsStream<discovery.DeltaDiscoveryRequest> {
   private readonly types = new Map<ResourceType, DeltaTypeState>();
 
-  protected handle(nodeId: string, type: ResourceType, request: discovery.DeltaDiscoveryRequest): void {
+  protected handle(key: string, type: ResourceType, request: discovery.DeltaDiscoveryRequest): void {
     const known = this.types.get(type);
     const state = known ?? this.firstState(type, request);
     this.types.set(type, state);
@@ -57,7 +57,7 @@ export class DeltaStream extends XdsStream<discovery.DeltaDiscoveryRequest> {
     if (!known && !state.wildcard) {
       for (const name of state.known.keys()) if (!state.subscribed.has(name)) state.known.delete(name);
     }
-    this.watch(nodeId, type, state);
+    this.watch(key, type, state);
   }
 
   protected cancelWatches(): void {
@@ -110,7 +110,7 @@ export class DeltaStream extends XdsStream<discovery.DeltaDiscoveryRequest> {
     this.callbacks.onAck?.(this.info, type, state.sentVersion, held(state));
   }
 
-  private watch(nodeId: string, type: ResourceType, state: DeltaTypeState): void {
+  private watch(key: string, type: ResourceType, state: DeltaTypeState): void {
     state.cancel?.();
     state.cancel = undefined;
     state.watchId = undefined;
@@ -119,7 +119,7 @@ export class DeltaStream extends XdsStream<discovery.DeltaDiscoveryRequest> {
     state.watchId = watchId;
     const cancel = this.watcher.createDeltaWatch(
       {
-        nodeId,
+        key,
         type,
         wildcard: state.wildcard,
         subscribed: state.subscribed,

@@ -36,7 +36,7 @@ interface TypeState {
 export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
   private readonly types = new Map<ResourceType, TypeState>();
 
-  protected handle(nodeId: string, type: ResourceType, request: discovery.DiscoveryRequest): void {
+  protected handle(key: string, type: ResourceType, request: discovery.DiscoveryRequest): void {
     const known = this.types.get(type);
     // "The management server should not send a DiscoveryResponse for any DiscoveryRequest that
     // has a stale nonce."
@@ -66,7 +66,7 @@ export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
     }
     state.wildcard = wildcard;
     state.names = named;
-    this.watch(nodeId, type, state);
+    this.watch(key, type, state);
   }
 
   protected cancelWatches(): void {
@@ -83,7 +83,7 @@ export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
     }
   }
 
-  private watch(nodeId: string, type: ResourceType, state: TypeState): void {
+  private watch(key: string, type: ResourceType, state: TypeState): void {
     state.cancel?.();
     state.cancel = undefined;
     state.watchId = undefined;
@@ -93,7 +93,7 @@ export class SotwStream extends XdsStream<discovery.DiscoveryRequest> {
     // After a NACK sentVersion is the rejected version, so it is not resent: no NACK loop.
     const cancel = this.watcher.createWatch(
       {
-        nodeId,
+        key,
         type,
         wildcard: state.wildcard,
         resourceNames: state.names,

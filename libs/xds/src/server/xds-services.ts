@@ -23,8 +23,8 @@ export interface XdsServiceOptions {
 
 /** The running xDS services: lets the server end the streams of a proxy it no longer serves. */
 export interface XdsServices {
-  /** Ends every open stream of `nodeId` (any service, SotW or Delta) with `error`'s status; returns how many. */
-  endStreamsOf(nodeId: string, error: unknown): number;
+  /** Ends every open stream keyed `key` (StreamInfo.key; any service, SotW or Delta) with `error`'s status; returns how many. */
+  endStreamsOf(key: string, error: unknown): number;
 }
 
 type SotwMethod = MethodDefinition<discovery.DiscoveryRequest, discovery.DiscoveryResponse>;
@@ -100,8 +100,8 @@ export function addXdsServices(server: Server, options: XdsServiceOptions): XdsS
     server.addService(definition, implementation);
   }
   return {
-    endStreamsOf(nodeId, error) {
-      const ended = [...open].filter((entry) => entry.stream.info.node?.id === nodeId);
+    endStreamsOf(key, error) {
+      const ended = [...open].filter((entry) => entry.stream.info.key === key);
       for (const entry of ended) {
         entry.fail(error);
         entry.stream.close(error);

@@ -66,8 +66,8 @@ export abstract class XdsStream<Request extends XdsRequest> {
     return ++this.watchSeq;
   }
 
-  /** Handles one request of an admitted stream, for a type it may serve. */
-  protected abstract handle(nodeId: string, type: ResourceType, request: Request): void;
+  /** Handles one request of an admitted stream (known by `key`, see StreamInfo.key), for a type it may serve. */
+  protected abstract handle(key: string, type: ResourceType, request: Request): void;
 
   /** Cancels every open watch of the stream. */
   protected abstract cancelWatches(): void;
@@ -78,11 +78,12 @@ export abstract class XdsStream<Request extends XdsRequest> {
       // "Only the first request on a stream is guaranteed to carry the node identifier."
       const node = request.node;
       if (!node?.id) throw DomainError.invalid('node.id', 'the first request must carry a node id');
-      await this.callbacks.onStreamNode?.(this.info, node);
+      const key = await this.callbacks.onStreamNode?.(this.info, node);
       if (this.closed) return;
+      this.info.key = key || node.id;
       this.info.node = node;
     }
-    this.handle(this.info.node.id, this.typeOf(request.typeUrl), request);
+    this.handle(this.info.key ?? this.info.node.id, this.typeOf(request.typeUrl), request);
   }
 
   private typeOf(typeUrl: string): ResourceType {
