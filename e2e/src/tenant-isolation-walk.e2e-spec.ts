@@ -333,7 +333,9 @@ async function createVictimObjects(owner: ApiClient, tenantId: string): Promise<
     }),
   );
   await owner.post(`/v1/webhooks/${webhook.id}/test`, {});
-  const deliveries = await owner.get<{ items?: { id: string }[] }>(`/v1/webhooks/${webhook.id}/deliveries`);
+  const deliveries = await owner.get<{ items?: { id: string }[]; nextCursor?: string | null }>(
+    `/v1/webhooks/${webhook.id}/deliveries?limit=1`,
+  );
   return {
     tenantId,
     cluster: 'victim-cluster',

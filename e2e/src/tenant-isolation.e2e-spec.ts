@@ -144,11 +144,14 @@ describe("A tenant cannot see or touch another tenant's objects", () => {
     expect(await snapshotOfA()).toEqual(aBefore);
   });
 
-  it("a proxy node id is unique across tenants: B registering A's node id gets 409", async () => {
-    const { result, added } = await rows.delta(() => b.owner.post('/v1/proxies', { nodeId: 'a-node' }));
-    expectProblem(result, 409);
-    expect(added).toEqual({});
-    expect((await b.owner.get<{ items: unknown[] }>('/v1/proxies')).body.items).toEqual([]);
+  it("a proxy node id is unique per tenant only: B registering A's node id gets its own proxy (201), learning nothing of A's", async () => {
+    const aProxies = (await a.owner.get('/v1/proxies')).body;
+    const registered = await b.owner.post<{ id: string }>('/v1/proxies', { nodeId: 'a-node' });
+    expect(registered.status).toBe(201);
+    const listed = await b.owner.get<{ items: { id: string }[] }>('/v1/proxies');
+    expect(listed.body.items.map((proxy) => proxy.id)).toEqual([registered.body.id]);
+    expect((await a.owner.get('/v1/proxies')).body).toEqual(aProxies);
+    expect((await b.owner.delete(`/v1/proxies/${registered.body.id}`)).status).toBe(204);
   });
 
   it('an owner reads its own tenant, and only the platform admin lists tenants', async () => {
@@ -159,8 +162,12 @@ describe("A tenant cannot see or touch another tenant's objects", () => {
     expectProblem(await b.owner.get('/v1/tenants'), 403);
     expectProblem(await a.owner.get('/v1/tenants'), 403);
     const admin = await fleet.client().login(ADMIN.email, ADMIN.password);
-    const listed = await admin.get<{ items: { name: string }[] }>('/v1/tenants');
+    // A page of tenants, like every collection: filtered by name prefix, one page holds both.
+    const listed = await admin.get<{ items: { name: string }[]; nextCursor: string | null }>(
+      '/v1/tenants?name=tenant-',
+    );
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((t) => t.name)).toEqual(expect.arrayContaining(['tenant-a', 'tenant-b']));
+    expect(listed.body.nextCursor).toBeNull();
   });
 });

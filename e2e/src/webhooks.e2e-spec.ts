@@ -106,7 +106,10 @@ describe('Webhooks from the API to a receiver', () => {
     expect(tested.headers['x-fleet-event']).toBe('webhook.test');
 
     const deliveryId = String(request.headers['x-fleet-delivery']);
-    const log = await owner.get<{ items: Delivery[] }>(`/v1/webhooks/${id}/deliveries`);
+    // The log is paged, newest first; the filter keeps the config.updated delivery on the first page.
+    const log = await owner.get<{ items: Delivery[]; nextCursor: string | null }>(
+      `/v1/webhooks/${id}/deliveries?eventType=config.updated`,
+    );
     expect(log.body.items.find((d) => d.id === deliveryId)).toMatchObject({
       status: 'delivered',
       attempts: 1,

@@ -68,6 +68,14 @@ export async function readPage<Row extends PagedRow>(
   return { items, nextCursor };
 }
 
+/**
+ * One page's arguments narrowed to `scope` (e.g. `{ tenantId }` and a collection's own filters),
+ * typed as the model's `findMany` arguments: the keyset fields exist on every paged model.
+ */
+export function scopedKeysetArgs<Args>(args: KeysetArgs, scope: Record<string, unknown>): Args {
+  return { ...args, where: { AND: [scope, args.where] } } as Args;
+}
+
 /** The `where`, `orderBy` and `take` of one page. */
 export function keysetArgs(request: PageRequest, fields: PagedFields): KeysetArgs {
   const field = request.sort.endsWith('name') ? fields.name : 'createdAt';

@@ -18,14 +18,20 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 const LABEL_SELECTOR = /^[a-zA-Z0-9._/-]{1,63}=.{0,253}$/;
 
-/** `?limit=&cursor=&name=&label=key=value&sort=`: what every collection GET accepts. */
-export class ListQueryDto {
+/**
+ * `?limit=&cursor=`: what every paged GET accepts. Collections of named objects take ListQueryDto;
+ * a collection without names (e.g. a webhook's deliveries) extends this and declares its own `sort`.
+ */
+export class PageQueryDto {
   /** Items per page (1-500, default 50). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PAGE_SIZE) limit?: number;
 
   /** The previous page's `nextCursor`. */
   @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
+}
 
+/** `?limit=&cursor=&name=&label=key=value&sort=`: what every collection GET accepts. */
+export class ListQueryDto extends PageQueryDto {
   /** Only objects whose name (a proxy's node id) starts with this. */
   @IsOptional()
   @IsString()
@@ -47,8 +53,11 @@ export class ListQueryDto {
   @IsOptional() @IsIn(SORT_ORDERS) sort?: SortOrder;
 }
 
+/** What pageRequestOf reads: the paging of any query, and the filters of a named collection's. */
+type PagedQuery = PageQueryDto & Partial<Pick<ListQueryDto, 'name' | 'label' | 'sort'>>;
+
 /** The page a list query asks for. */
-export function pageRequestOf(query: ListQueryDto, defaultSort: SortOrder = 'name'): PageRequest {
+export function pageRequestOf(query: PagedQuery, defaultSort: SortOrder = 'name'): PageRequest {
   const labels: Record<string, string> = {};
   for (const selector of query.label ?? []) {
     const at = selector.indexOf('=');

@@ -6,24 +6,17 @@ import { setConfigVersion } from '../config-changes/etag';
 import { CreateSecretDto, SecretSpecDto } from './dto/secret.dto';
 import { SecretsService, SecretView } from './secrets.service';
 import type { Page } from '@envoy-fleet/data-access';
-import { CollectionPages } from '../common/collection-pages';
-import { ListQueryDto } from '../common/list-query.dto';
+import { ListQueryDto, pageRequestOf } from '../common/list-query.dto';
 
 /** `/v1/secrets`: TLS certificates and validation contexts, by name; keys are write-only. */
 @Controller('v1/secrets')
 @Authenticated()
 export class SecretsController {
-  constructor(
-    private readonly secrets: SecretsService,
-    private readonly pages: CollectionPages,
-  ) {}
+  constructor(private readonly secrets: SecretsService) {}
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<Page<SecretView>> {
-    return this.pages.list(principal, 'secrets', query, {
-      load: () => this.secrets.list(principal),
-      keyOf: (item) => item.name,
-    });
+    return this.secrets.page(principal, pageRequestOf(query));
   }
 
   @Get(':name')

@@ -1,4 +1,4 @@
-import { Database, Revisioned, SecretRepository } from '@envoy-fleet/data-access';
+import { Database, Page, PageRequest, Revisioned, SecretRepository } from '@envoy-fleet/data-access';
 import { Principal, Secret, SecretMetadata, secretMetadata, secretViolations } from '@envoy-fleet/domain';
 import { secretViolationsOfEnvoy } from '@envoy-fleet/xds';
 import { Injectable } from '@nestjs/common';
@@ -29,11 +29,12 @@ export class SecretsService {
     private readonly changes: ConfigChangeService,
   ) {}
 
-  async list(principal: Principal): Promise<SecretView[]> {
-    const secrets = await this.db.forTenant(principal.tenantId, (tx) =>
-      this.secrets.list(tx, principal.tenantId),
+  /** One page of the tenant's secrets, read in one bounded query. */
+  async page(principal: Principal, request: PageRequest): Promise<Page<SecretView>> {
+    const page = await this.db.forTenant(principal.tenantId, (tx) =>
+      this.secrets.page(tx, principal.tenantId, request),
     );
-    return secrets.map(view);
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   async get(principal: Principal, name: string): Promise<SecretView> {

@@ -1,6 +1,8 @@
+import type { Page } from '@envoy-fleet/data-access';
 import { Principal, Tenant } from '@envoy-fleet/domain';
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
+import { ListQueryDto, pageRequestOf } from '../common/list-query.dto';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreateTenantDto } from './dto/tenant.dto';
 import { TenantsService } from './tenants.service';
@@ -13,8 +15,9 @@ export class TenantsController {
 
   @Get()
   @Roles('admin')
-  async list(): Promise<{ items: Tenant[] }> {
-    return { items: await this.tenants.list() };
+  list(@Query() query: ListQueryDto): Promise<Page<Tenant>> {
+    // Tenants have no labels: `?label=` is a 400, as on the other kinds without them.
+    return this.tenants.page(pageRequestOf(query));
   }
 
   @Get(':id')

@@ -3,6 +3,8 @@ import {
   Database,
   Json,
   OutboxRepository,
+  Page,
+  PageRequest,
   TenantRepository,
   UserRepository,
 } from '@envoy-fleet/data-access';
@@ -25,8 +27,9 @@ export class TenantsService {
     private readonly relay: OutboxRelayService,
   ) {}
 
-  list(): Promise<Tenant[]> {
-    return this.db.asSystem((tx) => this.tenants.list(tx));
+  /** One page of every tenant (a platform admin's view), read in one bounded query. */
+  page(request: PageRequest): Promise<Page<Tenant>> {
+    return this.db.asSystem((tx) => this.tenants.page(tx, request));
   }
 
   get(principal: Principal, id: string): Promise<Tenant> {

@@ -7,24 +7,17 @@ import { CreateVmDto } from './dto/vm.dto';
 import { VmDetailView, VmView } from './vm-view';
 import { VmsService } from './vms.service';
 import type { Page } from '@envoy-fleet/data-access';
-import { CollectionPages } from '../common/collection-pages';
-import { ListQueryDto } from '../common/list-query.dto';
+import { ListQueryDto, pageRequestOf } from '../common/list-query.dto';
 
 /** `/v1/vms`: the machines of the caller's tenant that run node-agents, and their agent tokens. */
 @Controller('v1/vms')
 @Authenticated()
 export class VmsController {
-  constructor(
-    private readonly vms: VmsService,
-    private readonly pages: CollectionPages,
-  ) {}
+  constructor(private readonly vms: VmsService) {}
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<Page<VmView>> {
-    return this.pages.list(principal, 'vms', query, {
-      load: () => this.vms.list(principal),
-      keyOf: (item) => item.id,
-    });
+    return this.vms.page(principal, pageRequestOf(query));
   }
 
   @Get(':id')

@@ -1,6 +1,8 @@
 import {
   Database,
   FleetKeyRepository,
+  Page,
+  PageRequest,
   proxyTokenKey,
   ProxyRepository,
   VmRecord,
@@ -27,10 +29,12 @@ export class VmsService {
     private readonly changes: ConfigChangeService,
   ) {}
 
-  list(principal: Principal): Promise<VmView[]> {
-    return this.db.forTenant(principal.tenantId, async (tx) =>
-      (await this.vms.list(tx, principal.tenantId)).map((vm) => vmView(vm)),
+  /** One page of the tenant's VMs, read in one bounded query. */
+  async page(principal: Principal, request: PageRequest): Promise<Page<VmView>> {
+    const page = await this.db.forTenant(principal.tenantId, (tx) =>
+      this.vms.page(tx, principal.tenantId, request),
     );
+    return { items: page.items.map((vm) => vmView(vm)), nextCursor: page.nextCursor };
   }
 
   get(principal: Principal, id: string): Promise<VmDetailView> {

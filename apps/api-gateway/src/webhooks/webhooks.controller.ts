@@ -2,27 +2,21 @@ import { Principal, WRITER_ROLES } from '@envoy-fleet/domain';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { Authenticated, CurrentPrincipal, Roles } from '../auth/guards';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { DeliveryQueryDto } from './dto/delivery-query.dto';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhook.dto';
 import { WebhookDeliveryView, WebhooksService, WebhookView } from './webhooks.service';
 import type { Page } from '@envoy-fleet/data-access';
-import { CollectionPages } from '../common/collection-pages';
-import { ListQueryDto } from '../common/list-query.dto';
+import { ListQueryDto, pageRequestOf } from '../common/list-query.dto';
 
 /** `/v1/webhooks`: subscriptions to fleet events, their delivery log and redeliveries. */
 @Controller('v1/webhooks')
 @Authenticated()
 export class WebhooksController {
-  constructor(
-    private readonly webhooks: WebhooksService,
-    private readonly pages: CollectionPages,
-  ) {}
+  constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<Page<WebhookView>> {
-    return this.pages.list(principal, 'webhooks', query, {
-      load: () => this.webhooks.list(principal),
-      keyOf: (item) => item.id,
-    });
+    return this.webhooks.page(principal, pageRequestOf(query));
   }
 
   @Post()
@@ -70,12 +64,18 @@ export class WebhooksController {
     return this.webhooks.test(principal, id);
   }
 
+  /** The delivery log, newest first; `?status=` and `?eventType=` narrow it. */
   @Get(':id/deliveries')
-  async deliveries(
+  deliveries(
     @CurrentPrincipal() principal: Principal,
     @Param('id', UuidParamPipe) id: string,
-  ): Promise<{ items: WebhookDeliveryView[] }> {
-    return { items: await this.webhooks.listDeliveries(principal, id) };
+    @Query() query: DeliveryQueryDto,
+  ): Promise<Page<WebhookDeliveryView>> {
+    const filters = {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.eventType ? { eventType: query.eventType } : {}),
+    };
+    return this.webhooks.deliveryPage(principal, id, filters, pageRequestOf(query, '-createdAt'));
   }
 
   @Get(':id/deliveries/:deliveryId')

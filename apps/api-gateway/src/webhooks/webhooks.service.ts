@@ -1,5 +1,8 @@
 import {
   Database,
+  Page,
+  PageRequest,
+  WebhookDeliveryFilters,
   WebhookDeliveryRecord,
   WebhookDeliveryRepository,
   WebhookSubscriptionRecord,
@@ -30,11 +33,12 @@ export class WebhooksService {
     private readonly secrets: WebhookSecretsService,
   ) {}
 
-  async list(principal: Principal): Promise<WebhookView[]> {
-    const rows = await this.db.forTenant(principal.tenantId, (tx) =>
-      this.subscriptions.list(tx, principal.tenantId),
+  /** One page of the tenant's subscriptions, read in one bounded query. */
+  async page(principal: Principal, request: PageRequest): Promise<Page<WebhookView>> {
+    const page = await this.db.forTenant(principal.tenantId, (tx) =>
+      this.subscriptions.page(tx, principal.tenantId, request),
     );
-    return rows.map(view);
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   async get(principal: Principal, id: string): Promise<WebhookView> {
@@ -117,10 +121,16 @@ export class WebhooksService {
     });
   }
 
-  async listDeliveries(principal: Principal, subscriptionId: string): Promise<WebhookDeliveryView[]> {
+  /** One page of the subscription's delivery log; NOT_FOUND when the tenant has no such subscription. */
+  async deliveryPage(
+    principal: Principal,
+    subscriptionId: string,
+    filters: WebhookDeliveryFilters,
+    request: PageRequest,
+  ): Promise<Page<WebhookDeliveryView>> {
     return this.db.forTenant(principal.tenantId, async (tx) => {
       await this.subscriptions.get(tx, principal.tenantId, subscriptionId);
-      return this.deliveries.list(tx, principal.tenantId, subscriptionId);
+      return this.deliveries.page(tx, principal.tenantId, subscriptionId, filters, request);
     });
   }
 

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database';
 import { type KeysetArgs, type Page, type PagedFields, type PageRequest, readPage } from '../paging';
 
-/** The collections the API lists page by page. */
-export type PagedCollection =
-  'clusters' | 'listeners' | 'route-configurations' | 'secrets' | 'proxies' | 'vms' | 'webhooks' | 'api-keys';
+/**
+ * The collections paged by key first and loaded after (config objects, proxies). Secrets, VMs,
+ * webhooks, API keys and tenants read their pages whole, in one query, from their repositories.
+ */
+export type PagedCollection = 'clusters' | 'listeners' | 'route-configurations' | 'proxies';
 
 /** Where one object of a page sits: enough to load it and to continue after it. */
 export interface PageKey {
@@ -35,26 +37,9 @@ const COLLECTIONS: Record<PagedCollection, { fields: PagedFields; find: Finder }
     find: (tx, args) =>
       tx.routeConfiguration.findMany({ ...(args as object), select: keyColumns('name') } as never),
   },
-  secrets: {
-    fields: { name: 'name' },
-    find: (tx, args) => tx.secret.findMany({ ...(args as object), select: keyColumns('name') } as never),
-  },
   proxies: {
     fields: { name: 'nodeId', labels: 'labels' },
     find: (tx, args) => tx.proxy.findMany({ ...(args as object), select: keyColumns('nodeId') } as never),
-  },
-  vms: {
-    fields: { name: 'name', labels: 'labels' },
-    find: (tx, args) => tx.vm.findMany({ ...(args as object), select: keyColumns('name') } as never),
-  },
-  webhooks: {
-    fields: { name: 'name' },
-    find: (tx, args) =>
-      tx.webhookSubscription.findMany({ ...(args as object), select: keyColumns('name') } as never),
-  },
-  'api-keys': {
-    fields: { name: 'name' },
-    find: (tx, args) => tx.apiKey.findMany({ ...(args as object), select: keyColumns('name') } as never),
   },
 };
 

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Secret } from '@envoy-fleet/domain';
 import type { Tx } from '../database';
 import { found, uniqueAs } from '../errors';
+import type { Prisma } from '../generated/prisma/client';
 import { toSecret } from '../mappers';
+import { type Page, type PageRequest, readPage, scopedKeysetArgs } from '../paging';
 import { lockRevision, type Revisioned } from '../revision';
 
 const KIND = 'secret';
@@ -39,6 +41,14 @@ export class SecretRepository {
   async list(tx: Tx, tenantId: string): Promise<Revisioned<Secret>[]> {
     const rows = await tx.secret.findMany({ where: { tenantId }, orderBy: { name: 'asc' } });
     return rows.map(toSecret);
+  }
+
+  /** One page of the tenant's secrets by keyset: a single query of at most `limit + 1` rows. */
+  async page(tx: Tx, tenantId: string, request: PageRequest): Promise<Page<Revisioned<Secret>>> {
+    const page = await readPage(request, { name: 'name' }, (args) =>
+      tx.secret.findMany(scopedKeysetArgs<Prisma.SecretFindManyArgs>(args, { tenantId })),
+    );
+    return { items: page.items.map(toSecret), nextCursor: page.nextCursor };
   }
 
   /** Replaces the secret and bumps its revision; FAILED_PRECONDITION on a stale `expectedRevision`. */

@@ -3,6 +3,8 @@ import type { Tenant } from '@envoy-fleet/domain';
 import type { SystemTx, Tx } from '../database';
 import { existingAs, found, uniqueAs } from '../errors';
 import type * as Rows from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import { type Page, type PageRequest, readPage, scopedKeysetArgs } from '../paging';
 
 const KIND = 'tenant';
 
@@ -56,10 +58,12 @@ export class TenantRepository {
     return row ? toTenant(row) : null;
   }
 
-  /** Every tenant, oldest first. */
-  async list(tx: SystemTx): Promise<Tenant[]> {
-    const rows = await tx.tenant.findMany({ orderBy: { createdAt: 'asc' } });
-    return rows.map(toTenant);
+  /** One page of every tenant by keyset (no labels): one query of at most `limit + 1` rows. */
+  async page(tx: SystemTx, request: PageRequest): Promise<Page<Tenant>> {
+    const page = await readPage(request, { name: 'name' }, (args) =>
+      tx.tenant.findMany(scopedKeysetArgs<Prisma.TenantFindManyArgs>(args, {})),
+    );
+    return { items: page.items.map(toTenant), nextCursor: page.nextCursor };
   }
 
   /**

@@ -3,6 +3,8 @@ import type { Vm, VmCapacity, VmStatus } from '@envoy-fleet/domain';
 import type { SystemTx, Tx } from '../database';
 import { found, uniqueAs } from '../errors';
 import type * as Rows from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import { type Page, type PageRequest, readPage, scopedKeysetArgs } from '../paging';
 
 const KIND = 'vm';
 
@@ -57,6 +59,14 @@ export class VmRepository {
   async list(tx: Tx, tenantId: string): Promise<VmRecord[]> {
     const rows = await tx.vm.findMany({ where: { tenantId }, orderBy: { name: 'asc' } });
     return rows.map(toVm);
+  }
+
+  /** One page of the tenant's VMs by keyset (labels filter too): one query of at most `limit + 1` rows. */
+  async page(tx: Tx, tenantId: string, request: PageRequest): Promise<Page<VmRecord>> {
+    const page = await readPage(request, { name: 'name', labels: 'labels' }, (args) =>
+      tx.vm.findMany(scopedKeysetArgs<Prisma.VmFindManyArgs>(args, { tenantId })),
+    );
+    return { items: page.items.map(toVm), nextCursor: page.nextCursor };
   }
 
   /** Deletes the VM; its proxies stay, assigned to no VM. */

@@ -4,6 +4,7 @@ import { found } from '../errors';
 import type * as Rows from '../generated/prisma/client';
 import type { Prisma } from '../generated/prisma/client';
 import type { Json } from '../json';
+import { type Page, type PageRequest, readPage, scopedKeysetArgs } from '../paging';
 
 const KIND = 'webhook delivery';
 
@@ -45,6 +46,13 @@ export interface NewWebhookDelivery {
   payload: Json;
   eventAt: Date;
   leasedUntil: Date;
+}
+
+/** What a page of a subscription's delivery log may be narrowed to. */
+export interface WebhookDeliveryFilters {
+  status?: WebhookDeliveryStatus;
+  /** An event type (`config.updated`), an area (`config.*`) or `*`, as subscriptions name them. */
+  eventType?: string;
 }
 
 /** The outcome of one attempt: the row's new state. */
@@ -164,6 +172,29 @@ export class WebhookDeliveryRepository {
     return rows.map(toRecord);
   }
 
+  /**
+   * One page of a subscription's deliveries, filtered, by keyset on the creation time (newest
+   * first unless sorted otherwise): one query of at most `limit + 1` rows.
+   */
+  async page(
+    tx: Tx,
+    tenantId: string,
+    subscriptionId: string,
+    filters: WebhookDeliveryFilters,
+    request: PageRequest,
+  ): Promise<Page<WebhookDeliveryRecord>> {
+    const scope = {
+      tenantId,
+      subscriptionId,
+      ...(filters.status ? { status: filters.status } : {}),
+      ...eventTypeWhere(filters.eventType),
+    };
+    const page = await readPage(request, { name: 'eventType' }, (args) =>
+      tx.webhookDelivery.findMany(scopedKeysetArgs<Prisma.WebhookDeliveryFindManyArgs>(args, scope)),
+    );
+    return { items: page.items.map(toRecord), nextCursor: page.nextCursor };
+  }
+
   async get(tx: Tx, tenantId: string, id: string): Promise<WebhookDeliveryRecord> {
     return toRecord(found(KIND, id, await tx.webhookDelivery.findFirst({ where: { id, tenantId } })));
   }
@@ -177,4 +208,11 @@ export class WebhookDeliveryRepository {
     });
     return toRecord(row);
   }
+}
+
+/** `config.*` selects the area by prefix (event types hold no LIKE wildcards); `*` selects all. */
+function eventTypeWhere(pattern?: string): Record<string, unknown> {
+  if (!pattern || pattern === '*') return {};
+  if (pattern.endsWith('.*')) return { eventType: { startsWith: pattern.slice(0, -1) } };
+  return { eventType: pattern };
 }

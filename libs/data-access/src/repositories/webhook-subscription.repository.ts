@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { SystemTx, Tx } from '../database';
 import { existingAs, found, uniqueAs } from '../errors';
 import type * as Rows from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import { type Page, type PageRequest, readPage, scopedKeysetArgs } from '../paging';
 
 const KIND = 'webhook subscription';
 
@@ -67,6 +69,16 @@ export class WebhookSubscriptionRepository {
       orderBy: { createdAt: 'asc' },
     });
     return rows.map(toRecord);
+  }
+
+  /** One page of the tenant's subscriptions by keyset: one query of at most `limit + 1` rows. */
+  async page(tx: Tx, tenantId: string, request: PageRequest): Promise<Page<WebhookSubscriptionRecord>> {
+    const page = await readPage(request, { name: 'name' }, (args) =>
+      tx.webhookSubscription.findMany(
+        scopedKeysetArgs<Prisma.WebhookSubscriptionFindManyArgs>(args, { tenantId }),
+      ),
+    );
+    return { items: page.items.map(toRecord), nextCursor: page.nextCursor };
   }
 
   /** NOT_FOUND when the tenant has no such subscription. */
