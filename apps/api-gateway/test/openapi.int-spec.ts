@@ -46,7 +46,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(schema.properties ?? {})).toEqual(
       expect.arrayContaining(['name', 'endpoints', 'lbPolicy']),
     );
-    expect(createCluster.security).toEqual([{ bearer: [] }]);
+    expect(createCluster.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
     expect(Object.keys(createCluster.responses)).toEqual(
       expect.arrayContaining(['201', '400', '401', '409', '422']),
     );
@@ -75,6 +75,11 @@ describe('OpenAPI document', () => {
     expect(document.components?.securitySchemes?.['bearer']).toMatchObject({
       type: 'http',
       scheme: 'bearer',
+    });
+    expect(document.components?.securitySchemes?.['apiKey']).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Api-Key',
     });
   });
 

@@ -7,5 +7,6 @@ export * from './observability.module';
 export * from './readiness';
 export * from './http-tracing';
 export * from './json-logger';
+export * from './log-context';
 export * from './tracing';
 export * from './spans';

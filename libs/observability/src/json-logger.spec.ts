@@ -1,6 +1,7 @@
 import { Logger, LogLevel } from '@nestjs/common';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { JsonLogger } from './json-logger';
+import { runInLogContext } from './log-context';
 import { inSpan } from './spans';
 import { startTracing } from './tracing';
 
@@ -37,5 +38,22 @@ describe(JsonLogger.name, () => {
     expect(lines[0].line).toMatchObject({ context: 'ConfigPushesService', message: 'push failed' });
     expect(lines[0].line['stack']).toContain('Error: boom');
     expect(lines[0].line['trace_id']).toBeUndefined();
+  });
+
+  it('names the request being handled, in whatever it awaits, and nothing outside a request', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    await runInLogContext({ requestId: 'req-1', traceId }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      logger.warn('slow upstream', 'Clusters');
+    });
+    runInLogContext({ requestId: 'req-2' }, () => logger.log('no span here'));
+    logger.log('between requests');
+    expect(lines.map(({ line }) => [line['requestId'], line['traceId']])).toEqual([
+      ['req-1', traceId],
+      ['req-2', undefined],
+      [undefined, undefined],
+    ]);
+    expect(lines[1].line).not.toHaveProperty('traceId');
+    expect(lines[2].line).not.toHaveProperty('requestId');
   });
 });

@@ -1,4 +1,5 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
+import { currentLogContext } from './log-context';
 import { activeTraceIds } from './tracing';
 
 /** Writes one finished log line (without its newline). */
@@ -8,8 +9,10 @@ const toStd: LogSink = (line, level) =>
   (level === 'error' || level === 'fatal' ? process.stderr : process.stdout).write(`${line}\n`);
 
 /**
- * Nest's logger as one JSON object per line: time, level, app, context, message, and the trace
- * and span ids of the active span. Errors carry their stack.
+ * Nest's logger as one JSON object per line: time, level, app, context, message, the trace and
+ * span ids of the active span, and, while a request is handled, its `requestId` and `traceId`
+ * (the `X-Request-Id` and `X-Trace-Id` its caller got, even where no span is active). Errors
+ * carry their stack.
  */
 export class JsonLogger implements LoggerService {
   constructor(
@@ -57,6 +60,11 @@ export class JsonLogger implements LoggerService {
     if ((level === 'error' || level === 'fatal') && first !== undefined && line['stack'] === undefined) {
       if (typeof first === 'string') line['stack'] = first;
       else if (first instanceof Error) line['stack'] = first.stack;
+    }
+    const request = currentLogContext();
+    if (request) {
+      line['requestId'] = request.requestId;
+      if (request.traceId) line['traceId'] = request.traceId;
     }
     const ids = activeTraceIds();
     if (ids) {

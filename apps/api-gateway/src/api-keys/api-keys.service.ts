@@ -1,7 +1,8 @@
-import { ApiKeyRecord, ApiKeyRepository, Database } from '@envoy-fleet/data-access';
+import { ApiKeyRecord, ApiKeyRepository, Database, Page, PageRequest } from '@envoy-fleet/data-access';
 import { DomainError, Principal, Role } from '@envoy-fleet/domain';
 import { Subjects } from '@envoy-fleet/messaging';
 import { Injectable } from '@nestjs/common';
+import { forgetApiKey } from '../auth/api-key-verifier';
 import { ConfigChangeService } from '../config-changes/config-change.service';
 import { newApiKey } from './api-key-format';
 
@@ -19,18 +20,27 @@ export class ApiKeysService {
     private readonly changes: ConfigChangeService,
   ) {}
 
-  async list(principal: Principal): Promise<ApiKeyView[]> {
-    const keys = await this.db.forTenant(principal.tenantId, (tx) =>
-      this.apiKeys.list(tx, principal.tenantId),
+  /** One page of the tenant's keys, read in one bounded query. */
+  async page(principal: Principal, request: PageRequest): Promise<Page<ApiKeyView>> {
+    const page = await this.db.forTenant(principal.tenantId, (tx) =>
+      this.apiKeys.page(tx, principal.tenantId, request),
     );
-    return keys.map(view);
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   /** Returns the key's full text once; it cannot be read again. */
-  create(principal: Principal, name: string, roles: Role[]): Promise<ApiKeyView & { key: string }> {
+  create(
+    principal: Principal,
+    name: string,
+    roles: Role[],
+    expiresAt?: Date,
+  ): Promise<ApiKeyView & { key: string }> {
     const highest = Math.max(...principal.roles.map((role) => RANK[role]));
     const tooHigh = roles.find((role) => RANK[role] > highest);
     if (tooHigh) throw new DomainError('PERMISSION_DENIED', `cannot grant role '${tooHigh}' above your own`);
+    if (expiresAt && expiresAt.getTime() <= Date.now()) {
+      throw DomainError.invalid('expiresAt', 'expiresAt must be in the future');
+    }
     const { key, prefix, secretHash } = newApiKey();
     const change = { kind: 'api-key', name, action: 'created' } as const;
     return this.changes.record(principal, change, Subjects.apiKeyChanged(principal.tenantId), async (tx) => {
@@ -40,6 +50,7 @@ export class ApiKeysService {
         prefix,
         secretHash,
         roles,
+        ...(expiresAt ? { expiresAt } : {}),
       });
       const shown = view(record);
       return {
@@ -53,7 +64,8 @@ export class ApiKeysService {
 
   revoke(principal: Principal, id: string): Promise<ApiKeyView> {
     const change = { kind: 'api-key', name: id, action: 'deleted' } as const;
-    return this.changes.record(principal, change, Subjects.apiKeyChanged(principal.tenantId), async (tx) => {
+    const subject = Subjects.apiKeyChanged(principal.tenantId);
+    const revoked = this.changes.record(principal, change, subject, async (tx) => {
       const record = view(await this.apiKeys.revoke(tx, principal.tenantId, id));
       return {
         result: record,
@@ -62,6 +74,8 @@ export class ApiKeysService {
         event: { tenantId: principal.tenantId, id, action: 'revoked' },
       };
     });
+    // After the commit: this replica refuses the key at once (others within KEY_MEMO_MS).
+    return revoked.finally(() => forgetApiKey(id));
   }
 }
 

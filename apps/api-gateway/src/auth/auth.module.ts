@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ApiConfig } from '../api-config';
 import { AdminBootstrapService } from './admin-bootstrap.service';
+import { ApiKeyVerifier } from './api-key-verifier';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_KEYS, resolveJwtKeys } from './jwt-keys';
@@ -9,13 +10,14 @@ import { JwtStrategy } from './jwt.strategy';
 import { LoginLimiter } from './login-limiter';
 import { TokenService } from './token.service';
 
-/** Bearer tokens: issuing them (`POST /v1/auth/token`), verifying them, and the first admin. */
+/** Bearer tokens: issuing them (`POST /v1/auth/token`), verifying them and API keys, and the first admin. */
 @Module({
   imports: [JwtModule.register({})],
   controllers: [AuthController],
   providers: [
     { provide: JWT_KEYS, useFactory: resolveJwtKeys, inject: [ApiConfig] },
     JwtStrategy,
+    ApiKeyVerifier,
     TokenService,
     AuthService,
     LoginLimiter,

@@ -1,13 +1,11 @@
-import { ApiKeyRepository, Database, UserRepository } from '@envoy-fleet/data-access';
-import { DomainError, Principal } from '@envoy-fleet/domain';
+import { Database, UserRepository } from '@envoy-fleet/data-access';
+import { DomainError } from '@envoy-fleet/domain';
 import { Injectable } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
-import { hashSecret, parseApiKey } from '../api-keys/api-key-format';
+import { ApiKeyVerifier } from './api-key-verifier';
 import { verifyPassword } from './password';
 import { IssuedToken, TokenService } from './token.service';
 
 const BAD_CREDENTIALS = 'invalid email or password';
-const BAD_KEY = 'invalid or revoked API key';
 
 /** Exchanges credentials or an API key for a token. */
 @Injectable()
@@ -15,7 +13,7 @@ export class AuthService {
   constructor(
     private readonly db: Database,
     private readonly users: UserRepository,
-    private readonly apiKeys: ApiKeyRepository,
+    private readonly apiKeys: ApiKeyVerifier,
     private readonly tokens: TokenService,
   ) {}
 
@@ -28,20 +26,9 @@ export class AuthService {
     return this.tokens.issue({ subject: `user:${user.id}`, tenantId: user.tenantId, roles: user.roles });
   }
 
+  /** The same check as a key sent directly on a request, without its short memo. */
   async withApiKey(key: string): Promise<IssuedToken> {
-    const parsed = parseApiKey(key);
-    if (!parsed) throw new DomainError('UNAUTHENTICATED', BAD_KEY);
-    const principal = await this.db.asSystem(async (tx): Promise<Principal | null> => {
-      const record = await this.apiKeys.findByPrefix(tx, parsed.prefix);
-      if (!record || record.revokedAt || !sameHash(record.secretHash, hashSecret(parsed.secret))) return null;
-      await this.apiKeys.touch(tx, record.id);
-      return { subject: `api-key:${record.id}`, tenantId: record.tenantId, roles: record.roles };
-    });
-    if (!principal) throw new DomainError('UNAUTHENTICATED', BAD_KEY);
-    return this.tokens.issue(principal);
+    const { principal, expiresAt } = await this.apiKeys.verify(key);
+    return this.tokens.issue(principal, expiresAt);
   }
-}
-
-function sameHash(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }

@@ -10,21 +10,29 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IncomingHttpHeaders } from 'node:http';
-import { activeJwtStrategy, bearerToken } from './jwt.strategy';
+import { authenticateRequest } from './request-credentials';
 
-const ROLES_KEY = 'fleet:roles';
+export const ROLES_KEY = 'fleet:roles';
 
 /**
- * Requires a valid bearer token and puts its Principal on `request.user`; failures are 401
- * problems. Synchronous, with no per-request strategy objects: verified tokens are remembered by
- * JwtStrategy, so a known caller costs a map lookup.
+ * Requires a valid bearer token or API key (see `credentialOf`) and puts its Principal on
+ * `request.user`; failures are 401 problems. Synchronous for a token and for a key verified
+ * moments ago (JwtStrategy and ApiKeyVerifier remember them, so a known caller costs a map
+ * lookup); only a key not seen lately waits for its look-up.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders; user?: Principal }>();
-    request.user = activeJwtStrategy().authenticate(bearerToken(request.headers.authorization));
-    return true;
+    const principal = authenticateRequest(request.headers);
+    if (!(principal instanceof Promise)) {
+      request.user = principal;
+      return true;
+    }
+    return principal.then((verified) => {
+      request.user = verified;
+      return true;
+    });
   }
 }
 
@@ -45,7 +53,7 @@ export class RolesGuard implements CanActivate {
   }
 }
 
-/** A controller (or route) that needs a valid token; `@Roles` narrows who may call a route. */
+/** A controller (or route) that needs a valid token or API key; `@Roles` narrows who may call a route. */
 export function Authenticated() {
   return applyDecorators(UseGuards(JwtAuthGuard, RolesGuard));
 }

@@ -47,6 +47,11 @@ export class JwtStrategy {
     registry.active = this;
   }
 
+  /** How long a token issued now lives (also how long an event stream opened with an API key lasts). */
+  get tokenTtlSeconds(): number {
+    return this.keys.ttlSeconds;
+  }
+
   /**
    * The principal of a valid token; a DomainError (UNAUTHENTICATED) naming what is wrong with any
    * other (the messages jsonwebtoken gives: `jwt expired`, `invalid signature`, ...).

@@ -19,7 +19,10 @@ export class TokenService {
     @Inject(JWT_KEYS) private readonly keys: JwtKeys,
   ) {}
 
-  async issue(principal: Principal): Promise<IssuedToken> {
+  /** A token for `principal`, valid for the configured lifetime but never past `notAfter`. */
+  async issue(principal: Principal, notAfter?: Date): Promise<IssuedToken> {
+    const untilLimit = notAfter ? Math.floor((notAfter.getTime() - Date.now()) / 1000) : Infinity;
+    const expiresIn = Math.max(1, Math.min(this.keys.ttlSeconds, untilLimit));
     const claims: FleetClaims = {
       sub: principal.subject,
       tenant: principal.tenantId,
@@ -31,8 +34,8 @@ export class TokenService {
       secret: this.keys.signingKey,
       issuer: this.keys.issuer,
       audience: this.keys.audience,
-      expiresIn: this.keys.ttlSeconds,
+      expiresIn,
     });
-    return { accessToken, tokenType: 'Bearer', expiresIn: this.keys.ttlSeconds };
+    return { accessToken, tokenType: 'Bearer', expiresIn };
   }
 }

@@ -9,13 +9,14 @@ import {
   SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { ListQueryDto } from '../common/list-query.dto';
+import { PageQueryDto } from '../common/list-query.dto';
 import { catalogueHandlers, HandlerFacts } from './route-catalogue';
 import { SCHEMA_REF_PREFIX, validationSchemas } from './validation-schemas';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const PROBLEM = 'application/problem+json';
 const BEARER = 'bearer';
+const API_KEY = 'apiKey';
 
 const problemSchema: SchemaObject = {
   type: 'object',
@@ -54,19 +55,34 @@ const responseHeaders = {
 /**
  * The OpenAPI 3 document of the API as the code declares it: routes, methods and path
  * parameters from Nest's explorer; bodies and queries from the class-validator DTOs; errors as
- * problem+json; bearer-token security where the JWT guard sits.
+ * problem+json; bearer-token or API-key security where the auth guard sits.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Envoy Fleet API')
     .setDescription(
       'Control plane for fleets of Envoy proxies. Authenticate with a bearer token from ' +
-        '`POST /v1/auth/token` (email and password, or an API key made at `/v1/api-keys`).',
+        '`POST /v1/auth/token` (email and password, or an API key made at `/v1/api-keys`), or ' +
+        'send the API key itself as `Authorization: Bearer <key>` or `X-Api-Key: <key>`.',
     )
     .setVersion('v1')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'token from POST /v1/auth/token' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT or API key',
+        description: 'a token from POST /v1/auth/token, or an API key (fleet_<prefix>_<secret>) itself',
+      },
       BEARER,
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Api-Key',
+        description: 'an API key made at /v1/api-keys, with its roles; revoked keys are refused',
+      },
+      API_KEY,
     )
     .build();
   const document = SwaggerModule.createDocument(app, config);
@@ -146,7 +162,8 @@ function enrich(
       content: { 'application/json': { schema: { $ref: `${SCHEMA_REF_PREFIX}${facts.bodyType.name}` } } },
     };
   }
-  if (facts?.authenticated) operation.security = [{ [BEARER]: [] }];
+  // Either scheme (OpenAPI: alternatives are separate entries).
+  if (facts?.authenticated) operation.security = [{ [BEARER]: [] }, { [API_KEY]: [] }];
   operation.responses = { ...successResponses(operation, facts), ...errorResponses(path, method, facts) };
 }
 
@@ -163,7 +180,7 @@ function queryParameters(schema?: SchemaObject): ParameterObject[] {
 
 function isList(facts?: HandlerFacts): boolean {
   const type = facts?.queryType;
-  return type !== undefined && (type === ListQueryDto || type.prototype instanceof ListQueryDto);
+  return type !== undefined && (type === PageQueryDto || type.prototype instanceof PageQueryDto);
 }
 
 function successResponses(operation: OperationObject, facts?: HandlerFacts): Record<string, ResponseObject> {
@@ -197,8 +214,8 @@ function errorResponses(path: string, method: string, facts?: HandlerFacts): Rec
   const takesInput = path.includes('{') || facts?.queryType !== undefined || facts?.bodyType !== undefined;
   if (takesInput) statuses['400'] = 'a parameter or body field is invalid (named in `errors`)';
   if (facts?.authenticated) {
-    statuses['401'] = 'missing, invalid or expired bearer token';
-    statuses['403'] = 'the token’s roles do not allow this';
+    statuses['401'] = 'missing, invalid or expired token, or an unknown or revoked API key';
+    statuses['403'] = 'the token’s or API key’s roles do not allow this';
   }
   if (path.includes('{')) statuses['404'] = 'no such object in the caller’s tenant';
   if (method !== 'get') {

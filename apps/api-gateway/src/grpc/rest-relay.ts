@@ -1,10 +1,8 @@
 import { DomainError } from '@envoy-fleet/domain';
 import { Metadata } from '@grpc/grpc-js';
 import { Injectable } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { parseApiKey } from '../api-keys/api-key-format';
-import { AuthService } from '../auth/auth.service';
 import { FieldNames, problemToServiceError } from './grpc-errors';
 
 /** The REST call a gRPC method stands for. */
@@ -23,9 +21,19 @@ export interface RestResponse {
 
 /**
  * Request metadata that means the same as the REST header of that name (not If-None-Match: a
- * unary call has no "304, keep yours" answer).
+ * unary call has no "304, keep yours" answer). The credential (`authorization: Bearer <token or
+ * API key>`, or `x-api-key`) goes to the REST guard as is, so keys are checked, remembered and
+ * dropped on revocation in one place for both APIs.
  */
-const FORWARDED_METADATA = ['if-match', 'idempotency-key', 'x-request-id', 'traceparent', 'tracestate'];
+const FORWARDED_METADATA = [
+  'authorization',
+  'x-api-key',
+  'if-match',
+  'idempotency-key',
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+];
 /** Response headers a gRPC client gets as response metadata. */
 const RETURNED_HEADERS = [
   'etag',
@@ -43,16 +51,11 @@ const RETURNED_HEADERS = [
  */
 @Injectable()
 export class RestRelay {
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly moduleRef: ModuleRef,
-  ) {}
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   /** Answers the REST response, or throws a gRPC ServiceError (or a DomainError for the caller to map). */
   async call(metadata: Metadata, request: RestRequest, fields: FieldNames): Promise<RestResponse> {
     const headers: Record<string, string> = {};
-    const authorization = await this.authorization(metadata);
-    if (authorization) headers['authorization'] = authorization;
     for (const name of FORWARDED_METADATA) {
       const value = metadata.get(name)[0];
       if (typeof value === 'string') headers[name] = value;
@@ -73,21 +76,6 @@ export class RestRelay {
     const body: unknown = response.body.length > 0 ? parseJson(response.body) : undefined;
     if (response.statusCode >= 200 && response.statusCode < 300) return { body, metadata: returned };
     throw problemToServiceError(response.statusCode, body, returned, fields);
-  }
-
-  /**
-   * The REST API takes bearer tokens; a gRPC client may also present its API key directly, which
-   * is exchanged here (checked against its hash and revocation on every call, like a token
-   * request, without the login limiter: a key's 256 random bits cannot be guessed).
-   */
-  private async authorization(metadata: Metadata): Promise<string | undefined> {
-    const value = metadata.get('authorization')[0];
-    if (typeof value !== 'string') return undefined;
-    const credential = /^Bearer\s+(\S+)$/i.exec(value)?.[1];
-    if (!credential || !parseApiKey(credential)) return value;
-    const auth = this.moduleRef.get(AuthService, { strict: false });
-    const token = await auth.withApiKey(credential);
-    return `Bearer ${token.accessToken}`;
   }
 }
 

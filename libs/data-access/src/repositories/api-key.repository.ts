@@ -3,6 +3,8 @@ import type { Role } from '@envoy-fleet/domain';
 import type { SystemTx, Tx } from '../database';
 import { found, uniqueAs } from '../errors';
 import type * as Rows from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import { type Page, type PageRequest, readPage, scopedKeysetArgs } from '../paging';
 
 const KIND = 'api-key';
 
@@ -15,6 +17,8 @@ export interface ApiKeyRecord {
   secretHash: string;
   roles: Role[];
   revokedAt?: Date;
+  /** After this instant the key is refused; absent: it never expires. */
+  expiresAt?: Date;
   lastUsedAt?: Date;
   createdAt: Date;
 }
@@ -26,6 +30,7 @@ export interface NewApiKey {
   prefix: string;
   secretHash: string;
   roles: Role[];
+  expiresAt?: Date;
 }
 
 function toApiKey(row: Rows.ApiKey): ApiKeyRecord {
@@ -37,6 +42,7 @@ function toApiKey(row: Rows.ApiKey): ApiKeyRecord {
     secretHash: row.secretHash,
     roles: row.roles as Role[],
     ...(row.revokedAt ? { revokedAt: row.revokedAt } : {}),
+    ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
     ...(row.lastUsedAt ? { lastUsedAt: row.lastUsedAt } : {}),
     createdAt: row.createdAt,
   };
@@ -56,10 +62,12 @@ export class ApiKeyRepository {
     return row ? toApiKey(row) : null;
   }
 
-  /** The tenant's keys, newest first. */
-  async list(tx: Tx, tenantId: string): Promise<ApiKeyRecord[]> {
-    const rows = await tx.apiKey.findMany({ where: { tenantId }, orderBy: { createdAt: 'desc' } });
-    return rows.map(toApiKey);
+  /** One page of the tenant's keys (revoked ones too) by keyset: one query of at most `limit + 1` rows. */
+  async page(tx: Tx, tenantId: string, request: PageRequest): Promise<Page<ApiKeyRecord>> {
+    const page = await readPage(request, { name: 'name' }, (args) =>
+      tx.apiKey.findMany(scopedKeysetArgs<Prisma.ApiKeyFindManyArgs>(args, { tenantId })),
+    );
+    return { items: page.items.map(toApiKey), nextCursor: page.nextCursor };
   }
 
   /** Revokes the key (kept for the audit trail); NOT_FOUND when the tenant has no such key. */
