@@ -2,6 +2,7 @@
 // api-gateway for the three benchmarked requests, with no framework, no token check and no
 // validation. Run as its own process by main.ts (env: PORT, DATABASE_URL, REDIS_URL, TENANT_ID).
 import { RedisStore } from '@envoy-fleet/cache';
+import { CLUSTER_STATEMENTS } from '@envoy-fleet/data-access';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
@@ -31,67 +32,76 @@ async function inTenant<T>(pool: Pool, work: (client: PoolClient) => Promise<T>)
   }
 }
 
-async function readCluster(client: PoolClient, name: string): Promise<Record<string, unknown> | undefined> {
-  const { rows } = await client.query('SELECT * FROM clusters WHERE tenant_id = $1 AND name = $2', [
-    TENANT,
-    name,
-  ]);
-  const cluster = rows[0] as Record<string, unknown> | undefined;
-  if (!cluster) return undefined;
-  const endpoints = await client.query('SELECT * FROM endpoints WHERE cluster_id = $1 ORDER BY created_at', [
-    cluster['id'],
-  ]);
-  return { ...cluster, endpoints: endpoints.rows };
+/** api-gateway's own statements for one cluster: its read, and its create with the read-back. */
+const { readOne: READ_CLUSTER, createOne: CREATE_CLUSTER } = CLUSTER_STATEMENTS;
+
+const RECORD_CHANGE = `
+  WITH version AS (
+    INSERT INTO config_versions (tenant_id, version, actor, summary)
+    SELECT $1::uuid, coalesce(max(version), 0) + 1, $2, $3::jsonb
+      FROM config_versions WHERE tenant_id = $1::uuid
+    RETURNING version
+  ), audit AS (
+    INSERT INTO audit_logs (tenant_id, actor, action, kind, name, before, after, request_id)
+    VALUES ($1::uuid, $2, 'created', 'cluster', $4, NULL, $5::jsonb, NULL)
+  ), event AS (
+    INSERT INTO outbox_events (tenant_id, subject, payload, msg_id, headers)
+    SELECT $1::uuid, $6, jsonb_set($7::jsonb, '{version}', to_jsonb(version.version)), $8::uuid, '{}'::jsonb
+      FROM version
+  )
+  SELECT version FROM version`;
+
+/** As api-gateway's hot reads (Database.readAsTenant): the tenant on the session, then the statement. */
+async function readCluster(pool: Pool, name: string): Promise<Record<string, unknown> | undefined> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT set_config('app.tenant_id', $1, false)", [TENANT]);
+    const { rows } = await client.query(READ_CLUSTER, [TENANT, name]);
+    return rows[0] as Record<string, unknown> | undefined;
+  } finally {
+    client.release();
+  }
 }
 
 async function createCluster(
   client: PoolClient,
   body: { name: string; endpoints: { address: string; port: number }[] },
 ) {
-  await client.query('SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE', [TENANT]);
-  await client.query('SELECT quotas FROM tenants WHERE id = $1', [TENANT]);
-  for (const table of ['proxies', 'clusters', 'listeners', 'route_configurations', 'secrets']) {
-    await client.query(`SELECT count(*)::int FROM ${table} WHERE tenant_id = $1`, [TENANT]);
-  }
-  const { rows } = await client.query(
-    'INSERT INTO clusters (tenant_id, name, updated_at) VALUES ($1, $2, now()) RETURNING *',
-    [TENANT, body.name],
-  );
-  const cluster = rows[0] as { id: string };
-  for (const endpoint of body.endpoints) {
-    await client.query(
-      'INSERT INTO endpoints (cluster_id, tenant_id, address, port) VALUES ($1, $2, $3, $4)',
-      [cluster.id, TENANT, endpoint.address, endpoint.port],
-    );
-  }
-  const created = await readCluster(client, body.name);
-  await client.query('SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE', [TENANT]);
-  const { rows: versions } = await client.query(
-    'SELECT coalesce(max(version), 0) + 1 AS next FROM config_versions WHERE tenant_id = $1',
-    [TENANT],
-  );
-  await client.query(
-    'INSERT INTO config_versions (tenant_id, version, actor, summary) VALUES ($1, $2, $3, $4)',
-    [
-      TENANT,
-      (versions[0] as { next: number }).next,
-      'bare',
-      JSON.stringify({ changes: [{ kind: 'cluster', name: body.name, action: 'created' }] }),
-    ],
-  );
-  await client.query(
-    'INSERT INTO audit_logs (tenant_id, actor, action, kind, name, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [TENANT, 'bare', 'created', 'cluster', body.name, null, JSON.stringify(created)],
-  );
-  await client.query(
-    'INSERT INTO outbox_events (tenant_id, subject, payload, msg_id) VALUES ($1, $2, $3, $4)',
-    [
-      TENANT,
-      `fleet.config.updated.${TENANT}`,
-      JSON.stringify({ tenantId: TENANT, changes: [{ kind: 'cluster', name: body.name }] }),
-      randomUUID(),
-    ],
-  );
+  // As ConfigChangeService on a create: the tenant lock with its quotas, then the kind's count.
+  await client.query('SELECT quotas FROM tenants WHERE id = $1::uuid FOR NO KEY UPDATE', [TENANT]);
+  await client.query('SELECT count(*)::int FROM clusters WHERE tenant_id = $1::uuid', [TENANT]);
+  // As ClusterRepository.create: the cluster, its endpoints and the read-back in one statement.
+  const { rows } = await client.query(CREATE_CLUSTER, [
+    TENANT,
+    body.name,
+    'ROUND_ROBIN',
+    5000,
+    false,
+    '{}',
+    JSON.stringify(
+      body.endpoints.map((e) => ({
+        ...e,
+        weight: 1,
+        priority: 0,
+        region: '',
+        zone: '',
+        subZone: '',
+        healthStatus: 'UNKNOWN',
+      })),
+    ),
+  ]);
+  const created = rows[0] as Record<string, unknown>;
+  // As ConfigVersionRepository.createWithAuditAndEvent: version, audit row and event in one.
+  await client.query(RECORD_CHANGE, [
+    TENANT,
+    'bare',
+    JSON.stringify({ changes: [{ kind: 'cluster', name: body.name, action: 'created' }] }),
+    body.name,
+    JSON.stringify(created),
+    `fleet.config.updated.${TENANT}`,
+    JSON.stringify({ tenantId: TENANT, version: 0, changes: [{ kind: 'cluster', name: body.name }] }),
+    randomUUID(),
+  ]);
   return created;
 }
 
@@ -106,6 +116,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: env('DATABASE_URL'), max: 10 });
+  const readPool = new Pool({ connectionString: env('DATABASE_URL'), max: 10 });
   const store = await RedisStore.connect(env('REDIS_URL'));
   const generationKey = `bare:${TENANT}:generation`;
   await store.set(generationKey, randomUUID(), 86_400_000);
@@ -123,14 +134,14 @@ async function main(): Promise<void> {
       const key = `bare:${TENANT}:${generation}:${url}`;
       const cached = await store.get(key);
       if (cached !== undefined) return send(200, cached);
-      const cluster = await inTenant(pool, (client) => readCluster(client, url.slice('/cached/'.length)));
+      const cluster = await readCluster(readPool, url.slice('/cached/'.length));
       if (!cluster) return send(404, '{}');
       const body = JSON.stringify(cluster);
       await store.set(key, body, 30_000);
       return send(200, body);
     }
     if (request.method === 'GET' && url.startsWith('/uncached/')) {
-      const cluster = await inTenant(pool, (client) => readCluster(client, url.slice('/uncached/'.length)));
+      const cluster = await readCluster(readPool, url.slice('/uncached/'.length));
       return cluster ? send(200, JSON.stringify(cluster)) : send(404, '{}');
     }
     if (request.method === 'POST' && url === '/clusters') {
@@ -155,7 +166,7 @@ async function main(): Promise<void> {
     stopping = true;
     server.close();
     server.closeAllConnections();
-    void Promise.all([pool.end(), store.close()]).then(() => process.exit(0));
+    void Promise.all([pool.end(), readPool.end(), store.close()]).then(() => process.exit(0));
   });
 }
 

@@ -12,6 +12,15 @@ export class ApiConfig extends CommonConfig {
   @IsString()
   DATABASE_URL = '';
 
+  /**
+   * Connections to PostgreSQL per pool (one pool for writes and transactions, one for hot reads).
+   * Raise it with PostgreSQL's max_connections in mind: each replica opens up to twice this.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 10;
+
   /** NATS with JetStream, e.g. nats://127.0.0.1:4222. Empty: the in-process event bus. */
   @IsString()
   NATS_URL = '';

@@ -35,7 +35,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypedConfigModule.forValue(ApiConfig, config),
-        DataAccessModule.forRoot({ databaseUrl: config.DATABASE_URL, dataDir: config.FLEET_DATA_DIR }),
+        DataAccessModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          dataDir: config.FLEET_DATA_DIR,
+          poolSize: config.DATABASE_POOL_SIZE,
+        }),
         MessagingModule.forRoot({
           natsUrl: config.NATS_URL,
           clientName: 'api-gateway',

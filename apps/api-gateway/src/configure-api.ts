@@ -10,11 +10,12 @@ import { IdempotencyService } from './idempotency/idempotency.service';
 import { REPLAYED_HEADER } from './idempotency/idempotent-replay';
 import { TenantRequestRate } from './quotas/tenant-request-rate';
 import { serveCachedReads } from './read-cache/cached-read.hook';
+import { directReads } from './read-cache/direct-reads';
 import { TenantReadCache } from './read-cache/tenant-read-cache';
 
 /**
  * The API's request handling: request and trace ids on every response, CORS, compression,
- * Idempotency-Key on POST, cached GETs answered before the router, validated input, every error
+ * Idempotency-Key on POST, GETs of config objects answered before the router, validated input, every error
  * as problem+json, and the OpenAPI docs.
  */
 export async function configureApi(app: NestFastifyApplication): Promise<void> {
@@ -23,7 +24,7 @@ export async function configureApi(app: NestFastifyApplication): Promise<void> {
   stampRequestIds(fastify);
   // Before compression: the kept response is the plain body.
   recordIdempotentResponses(fastify, app.get(IdempotencyService));
-  serveCachedReads(fastify, app.get(TenantReadCache), app.get(TenantRequestRate));
+  serveCachedReads(fastify, app.get(TenantReadCache), app.get(TenantRequestRate), directReads(app));
   const origins = config.CORS_ALLOWED_ORIGINS.split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);

@@ -45,12 +45,14 @@ export interface DataAccessOptions {
   databaseUrl: string;
   /** Folder of the embedded services' data (the database goes in `<dataDir>/postgres`). */
   dataDir: string;
+  /** Connections per pool to a PostgreSQL server (DATABASE_POOL_SIZE; node-postgres' 10 when unset). */
+  poolSize?: number;
 }
 
 async function openDatabase(options: DataAccessOptions): Promise<Database> {
   const logger = new Logger('Database');
   if (options.databaseUrl) {
-    const database = Database.connect(options.databaseUrl);
+    const database = Database.connect(options.databaseUrl, options.poolSize);
     logger.log(`database: PostgreSQL at ${database.location}`);
     return database;
   }

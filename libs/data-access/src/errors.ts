@@ -5,12 +5,20 @@ function isKnownError(err: unknown, code: string): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === code;
 }
 
+/** A raw statement's unique violation, as the driver adapter reports it (P2010 with its cause). */
+function isRawUniqueViolation(err: unknown): boolean {
+  if (!isKnownError(err, 'P2010')) return false;
+  const meta = (err as Prisma.PrismaClientKnownRequestError).meta as
+    { driverAdapterError?: { cause?: { kind?: string } } } | undefined;
+  return meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+}
+
 /** Runs a write, turning a unique violation (P2002) into ALREADY_EXISTS for `kind` `name`. */
 export async function uniqueAs<T>(kind: string, name: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {
-    if (isKnownError(err, 'P2002')) throw DomainError.alreadyExists(kind, name);
+    if (isKnownError(err, 'P2002') || isRawUniqueViolation(err)) throw DomainError.alreadyExists(kind, name);
     throw err;
   }
 }

@@ -1,4 +1,12 @@
-export { Database, type SystemTx, type TenantTx, type Tx, type TransactionOptions } from './database';
+export {
+  Database,
+  DEFAULT_POOL_SIZE,
+  type SystemTx,
+  type TenantQuery,
+  type TenantTx,
+  type Tx,
+  type TransactionOptions,
+} from './database';
 export { DataAccessModule, type DataAccessOptions } from './data-access.module';
 export { DatabaseReadiness } from './database-readiness';
 export type { Json } from './json';
@@ -12,7 +20,7 @@ export {
   type AuditQuery,
   type AuditRecord,
 } from './repositories/audit.repository';
-export { ClusterRepository } from './repositories/cluster.repository';
+export { CLUSTER_STATEMENTS, ClusterRepository } from './repositories/cluster.repository';
 export { ConfigVersionRepository, type ConfigVersionRecord } from './repositories/config-version.repository';
 export { FleetKeyRepository, proxyTokenKey, secretsEncryptionKey } from './repositories/fleet-key.repository';
 export { ListenerRepository } from './repositories/listener.repository';
@@ -29,6 +37,7 @@ export {
   type NewWebhookDelivery,
   type WebhookAttempt,
   type WebhookAttemptResult,
+  type WebhookDeliveryFilters,
   type WebhookDeliveryRecord,
   type WebhookDeliveryStatus,
 } from './repositories/webhook-delivery.repository';

@@ -24,7 +24,9 @@ export class ClustersService {
   }
 
   get(principal: Principal, name: string): Promise<Revisioned<Cluster>> {
-    return this.db.forTenant(principal.tenantId, (tx) => this.clusters.get(tx, principal.tenantId, name));
+    return this.db.readAsTenant(principal.tenantId, (query) =>
+      this.clusters.read(query, principal.tenantId, name),
+    );
   }
 
   create(principal: Principal, cluster: Cluster): Promise<Committed<Revisioned<Cluster>>> {

@@ -1,9 +1,14 @@
 import { Principal } from '@envoy-fleet/domain';
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, Observable, of, switchMap, tap } from 'rxjs';
-import { entityTagOf, revisionOfBody } from '../concurrency/entity-tags';
-import { CACHE_STATUS_HEADER, isCachedRoute, lookUpOnce } from './cached-read.hook';
+import {
+  CACHE_STATUS_HEADER,
+  isCachedRoute,
+  lookUpOnce,
+  responseHeaders,
+  storeResponse,
+} from './cached-read.hook';
 import { TenantReadCache } from './tenant-read-cache';
 
 /**
@@ -13,8 +18,6 @@ import { TenantReadCache } from './tenant-read-cache';
  */
 @Injectable()
 export class ReadCacheInterceptor implements NestInterceptor {
-  private readonly logger = new Logger(ReadCacheInterceptor.name);
-
   constructor(private readonly cache: TenantReadCache) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -37,32 +40,22 @@ export class ReadCacheInterceptor implements NestInterceptor {
           tap((body) => {
             if (generation === undefined) return;
             void reply.header(CACHE_STATUS_HEADER, 'miss');
-            void this.store(principal.tenantId, generation, variant, body, reply, before);
+            // The headers the handler set (a config version, say), with the type and ETag.
+            const set: Record<string, string> = {};
+            for (const [name, value] of Object.entries(reply.getHeaders())) {
+              if (!before.has(name) && typeof value === 'string') set[name] = value;
+            }
+            void storeResponse(
+              this.cache,
+              principal.tenantId,
+              generation,
+              variant,
+              body,
+              responseHeaders(body, set),
+            );
           }),
         );
       }),
     );
-  }
-
-  private async store(
-    tenantId: string,
-    generation: string,
-    variant: string,
-    body: unknown,
-    reply: FastifyReply,
-    before: Set<string>,
-  ): Promise<void> {
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
-      if (!before.has(name) && typeof value === 'string') headers[name] = value;
-    }
-    const revision = revisionOfBody(body);
-    if (revision !== undefined) headers['etag'] = entityTagOf(revision);
-    delete headers[CACHE_STATUS_HEADER];
-    try {
-      await this.cache.put(tenantId, generation, variant, { body: JSON.stringify(body), headers });
-    } catch (error) {
-      this.logger.warn(`read cache not written: ${error instanceof Error ? error.message : error}`);
-    }
   }
 }
