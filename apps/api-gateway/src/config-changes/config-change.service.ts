@@ -150,9 +150,10 @@ export class ConfigChangeService {
   }
 
   /**
-   * If-Match on an update or delete, by strong comparison with the object's revision. Objects
-   * without revisions (proxies and the like) have no ETag, so only `*` can hold for them; If-Match
-   * on a create is not evaluated (it would name the collection, which has no ETag).
+   * If-Match on an update or delete, by strong comparison with the object's revision (config
+   * objects, and proxies, VMs, webhooks and API keys). Anything else (a delivery's redelivery) has
+   * no ETag, so only `*` can hold for it; If-Match on a create is not evaluated (it would name the
+   * collection, which has no ETag).
    */
   private async checkIfMatch(
     tx: TenantTx,
@@ -161,12 +162,15 @@ export class ConfigChangeService {
     ifMatch: EntityTagCondition,
   ): Promise<void> {
     if (change.action === 'created') return;
-    const kind = CONFIG_KINDS.find((known) => known === change.kind);
-    if (kind === undefined) {
+    const kind = change.kind;
+    const configKind = CONFIG_KINDS.find((known) => known === kind);
+    if (!configKind && !this.versions.hasObjectRevisions(kind)) {
       if (ifMatch.any) return;
-      throw new DomainError('PRECONDITION_FAILED', `If-Match: ${change.kind} '${change.name}' has no ETag`);
+      throw new DomainError('PRECONDITION_FAILED', `If-Match: ${kind} '${change.name}' has no ETag`);
     }
-    const revision = await this.versions.revisionOf(tx, tenantId, kind, change.name);
+    const revision = configKind
+      ? await this.versions.revisionOf(tx, tenantId, configKind, change.name)
+      : await this.versions.objectRevisionOf(tx, tenantId, kind, change.name);
     if (revision === null) throw DomainError.notFound(kind, change.name);
     if (!ifMatchHolds(ifMatch, revision)) {
       throw new DomainError(

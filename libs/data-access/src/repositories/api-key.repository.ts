@@ -21,6 +21,8 @@ export interface ApiKeyRecord {
   expiresAt?: Date;
   lastUsedAt?: Date;
   createdAt: Date;
+  /** Bumped when what its owner set changes (not by its use): the ETag. */
+  revision: number;
 }
 
 /** The fields needed to create an API key. */
@@ -45,6 +47,7 @@ function toApiKey(row: Rows.ApiKey): ApiKeyRecord {
     ...(row.expiresAt ? { expiresAt: row.expiresAt } : {}),
     ...(row.lastUsedAt ? { lastUsedAt: row.lastUsedAt } : {}),
     createdAt: row.createdAt,
+    revision: row.revision,
   };
 }
 

@@ -34,6 +34,16 @@ function toConfigVersion(row: Rows.ConfigVersion): ConfigVersionRecord {
 }
 
 /** The tenant's config version history; versions count up from 1 with no gaps. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where each kind's revision is, and how its writes name an object (ConfigChangeService's WriteSubject). */
+const OBJECT_REVISIONS: Record<string, { table: string; byId: boolean; column?: string }> = {
+  proxy: { table: 'proxies', byId: false, column: 'node_id' },
+  vm: { table: 'vms', byId: false, column: 'name' },
+  webhook: { table: 'webhook_subscriptions', byId: true },
+  'api-key': { table: 'api_keys', byId: true },
+};
+
 @Injectable()
 export class ConfigVersionRepository {
   /**
@@ -123,6 +133,27 @@ export class ConfigVersionRepository {
         throw new Error(`no revisions for kind ${String(unreachable)}`);
       }
     }
+  }
+
+  /**
+   * The revision of another API object (proxy, VM, webhook, API key), named as its audited writes
+   * name it; null when there is no such object or `kind` has none (hasObjectRevisions). Read
+   * under the tenant lock.
+   */
+  async objectRevisionOf(tx: Tx, tenantId: string, kind: string, name: string): Promise<number | null> {
+    const where = OBJECT_REVISIONS[kind];
+    if (!where || (where.byId && !UUID.test(name))) return null;
+    const rows = await tx.$queryRawUnsafe<{ revision: number }[]>(
+      `SELECT revision FROM ${where.table} WHERE tenant_id = $1::uuid AND ${where.byId ? 'id = $2::uuid' : `${where.column} = $2`}`,
+      tenantId,
+      name,
+    );
+    return rows[0]?.revision ?? null;
+  }
+
+  /** Whether objects of `kind` (other than config) have revisions, so ETags. */
+  hasObjectRevisions(kind: string): boolean {
+    return kind in OBJECT_REVISIONS;
   }
 
   /** One version; NOT_FOUND when absent. */

@@ -14,6 +14,8 @@ export const isProxyId = (id: string): boolean => UUID.test(id);
 export interface ProxyRecord extends Proxy {
   /** Tokens issued before the last rotation carry a lower generation and are refused. */
   tokenGeneration: number;
+  /** Bumped when labels, VM or tokens change (not by connection or container state): the ETag. */
+  revision: number;
   connected: boolean;
   lastConnectedAt?: Date;
   lastDisconnectedAt?: Date;
@@ -41,6 +43,7 @@ export function toProxy(row: Rows.Proxy): ProxyRecord {
     labels: row.labels as Record<string, string>,
     createdAt: row.createdAt,
     tokenGeneration: row.tokenGeneration,
+    revision: row.revision,
     connected: row.connected,
     ...(row.lastConnectedAt ? { lastConnectedAt: row.lastConnectedAt } : {}),
     ...(row.lastDisconnectedAt ? { lastDisconnectedAt: row.lastDisconnectedAt } : {}),

@@ -17,6 +17,8 @@ export interface VmRecord extends Vm {
   lastHeartbeatAt?: Date;
   /** Assignments changed and not every assigned proxy runs yet. */
   rolloutPending: boolean;
+  /** Bumped when its name, labels or agent tokens change (not by heartbeats): the ETag. */
+  revision: number;
 }
 
 /** What a node-agent reports when it registers. */
@@ -40,6 +42,7 @@ function toVm(row: Rows.Vm): VmRecord {
     status: row.status as VmStatus,
     ...(row.lastHeartbeatAt ? { lastHeartbeatAt: row.lastHeartbeatAt } : {}),
     rolloutPending: row.rolloutPending,
+    revision: row.revision,
   };
 }
 

@@ -23,10 +23,15 @@ export interface WebhookSubscriptionRecord {
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
+  /** Bumped when what its owner set changes: the ETag. */
+  revision: number;
 }
 
 /** The fields a subscription is created with. */
-export type NewWebhookSubscription = Omit<WebhookSubscriptionRecord, 'id' | 'createdAt' | 'updatedAt'>;
+export type NewWebhookSubscription = Omit<
+  WebhookSubscriptionRecord,
+  'id' | 'createdAt' | 'updatedAt' | 'revision'
+>;
 
 /** What an update may change. */
 export type WebhookSubscriptionPatch = Partial<
@@ -50,6 +55,7 @@ function toRecord(row: Rows.WebhookSubscription): WebhookSubscriptionRecord {
     active: row.active,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    revision: row.revision,
   };
 }
 
