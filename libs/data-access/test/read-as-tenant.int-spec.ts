@@ -1,4 +1,10 @@
-import { ClusterRepository, Database, TenantRepository } from '../src';
+import {
+  ClusterRepository,
+  Database,
+  ListenerRepository,
+  RouteConfigurationRepository,
+  TenantRepository,
+} from '../src';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 import { sampleCluster } from './fixtures';
 
@@ -43,6 +49,39 @@ describe('Database.readAsTenant', () => {
     expect(read).toEqual(got);
     await expect(
       database.readAsTenant(tenantA, (query) => clusters.read(query, tenantA, 'b-backend')),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reads listeners and route configurations as the transaction path does', async () => {
+    const listeners = new ListenerRepository();
+    const routes = new RouteConfigurationRepository();
+    await database.forTenant(tenantA, async (tx) => {
+      await routes.create(tx, tenantA, {
+        name: 'a-routes',
+        virtualHosts: [
+          {
+            name: 'all',
+            domains: ['*'],
+            routes: [{ match: { prefix: '/' }, action: { cluster: 'a-backend' } }],
+          },
+        ],
+      });
+      await listeners.create(tx, tenantA, { name: 'a-listener', routeConfigName: 'a-routes' });
+    });
+    const readListener = await database.readAsTenant(tenantA, (query) =>
+      listeners.read(query, tenantA, 'a-listener'),
+    );
+    expect(readListener).toEqual(
+      await database.forTenant(tenantA, (tx) => listeners.get(tx, tenantA, 'a-listener')),
+    );
+    const readRoutes = await database.readAsTenant(tenantA, (query) =>
+      routes.read(query, tenantA, 'a-routes'),
+    );
+    expect(readRoutes).toEqual(
+      await database.forTenant(tenantA, (tx) => routes.get(tx, tenantA, 'a-routes')),
+    );
+    await expect(
+      database.readAsTenant(tenantB, (query) => listeners.read(query, tenantB, 'a-listener')),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 

@@ -20,7 +20,9 @@ export class ListenersService {
   }
 
   get(principal: Principal, name: string): Promise<Revisioned<Listener>> {
-    return this.db.forTenant(principal.tenantId, (tx) => this.listeners.get(tx, principal.tenantId, name));
+    return this.db.readAsTenant(principal.tenantId, (query) =>
+      this.listeners.read(query, principal.tenantId, name),
+    );
   }
 
   create(principal: Principal, listener: Listener): Promise<Committed<Revisioned<Listener>>> {

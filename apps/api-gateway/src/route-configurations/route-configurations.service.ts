@@ -32,8 +32,8 @@ export class RouteConfigurationsService {
   }
 
   get(principal: Principal, name: string): Promise<Revisioned<RouteConfiguration>> {
-    return this.db.forTenant(principal.tenantId, (tx) =>
-      this.routeConfigurations.get(tx, principal.tenantId, name),
+    return this.db.readAsTenant(principal.tenantId, (query) =>
+      this.routeConfigurations.read(query, principal.tenantId, name),
     );
   }
 

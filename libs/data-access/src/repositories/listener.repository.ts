@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Listener } from '@envoy-fleet/domain';
-import type { Tx } from '../database';
+import type { TenantQuery, Tx } from '../database';
 import { found, uniqueAs } from '../errors';
 import { Prisma } from '../generated/prisma/client';
 import { toListener } from '../mappers';
@@ -36,6 +36,17 @@ export class ListenerRepository {
   async get(tx: Tx, tenantId: string, name: string): Promise<Revisioned<Listener>> {
     const row = await tx.listener.findUnique({ where: { tenantId_name: { tenantId, name } } });
     return toListener(found(KIND, name, row));
+  }
+
+  /** As `get`, on Database.readAsTenant's path. */
+  async read(query: TenantQuery, tenantId: string, name: string): Promise<Revisioned<Listener>> {
+    const [row] = await query<Parameters<typeof toListener>[0]>(
+      `SELECT name, address, port, route_config_name AS "routeConfigName", filter_chains AS "filterChains",
+              revision
+         FROM listeners WHERE tenant_id = $1::uuid AND name = $2`,
+      [tenantId, name],
+    );
+    return toListener(found(KIND, name, row ?? null));
   }
 
   /** Every listener of the tenant, by name. */

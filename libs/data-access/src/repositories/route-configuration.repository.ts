@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RouteConfiguration } from '@envoy-fleet/domain';
-import type { Tx } from '../database';
+import type { TenantQuery, Tx } from '../database';
 import { found, uniqueAs } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
 import { toRouteConfiguration } from '../mappers';
@@ -28,6 +28,16 @@ export class RouteConfigurationRepository {
   async get(tx: Tx, tenantId: string, name: string): Promise<Revisioned<RouteConfiguration>> {
     const row = await tx.routeConfiguration.findUnique({ where: { tenantId_name: { tenantId, name } } });
     return toRouteConfiguration(found(KIND, name, row));
+  }
+
+  /** As `get`, on Database.readAsTenant's path. */
+  async read(query: TenantQuery, tenantId: string, name: string): Promise<Revisioned<RouteConfiguration>> {
+    const [row] = await query<Parameters<typeof toRouteConfiguration>[0]>(
+      `SELECT name, virtual_hosts AS "virtualHosts", revision
+         FROM route_configurations WHERE tenant_id = $1::uuid AND name = $2`,
+      [tenantId, name],
+    );
+    return toRouteConfiguration(found(KIND, name, row ?? null));
   }
 
   /** Every route configuration of the tenant, by name. */
