@@ -84,6 +84,15 @@ export class ApiConfig extends CommonConfig {
   @IsString()
   METRICS_ADVERTISED_ADDRESS = '127.0.0.1:18001';
 
+  /**
+   * How long a verified API key is trusted without looking it up again; a revocation reaches the
+   * other replicas by its event sooner, and within this time at the latest.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  API_KEY_CACHE_MS = 3_000;
+
   /** Token requests allowed per account (email or API key) per minute; more get 429. */
   @IsInt()
   @Min(1)

@@ -7,7 +7,10 @@ import { CreateApiKeyDto } from './dto/api-key.dto';
 import type { Page } from '@envoy-fleet/data-access';
 import { ListQueryDto, pageRequestOf } from '../common/list-query.dto';
 
-/** `/v1/api-keys`: keys that `POST /v1/auth/token` exchanges for tokens. Owners and admins manage them. */
+/**
+ * `/v1/api-keys`: keys for machine clients, sent as `Authorization: Bearer` or `X-Api-Key` (or
+ * exchanged for a token at `POST /v1/auth/token`). Owners and admins manage them.
+ */
 @Controller('v1/api-keys')
 @Authenticated()
 @Roles('owner', 'admin')

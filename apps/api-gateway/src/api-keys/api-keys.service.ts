@@ -74,7 +74,7 @@ export class ApiKeysService {
         event: { tenantId: principal.tenantId, id, action: 'revoked' },
       };
     });
-    // After the commit: this replica refuses the key at once (others within KEY_MEMO_MS).
+    // After the commit: this replica refuses the key at once (others when its event arrives, within API_KEY_CACHE_MS).
     return revoked.finally(() => forgetApiKey(id));
   }
 }

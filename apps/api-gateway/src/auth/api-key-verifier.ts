@@ -2,13 +2,9 @@ import { ApiKeyRepository, Database } from '@envoy-fleet/data-access';
 import { DomainError, Principal, Role } from '@envoy-fleet/domain';
 import { Injectable, Logger } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import { ApiConfig } from '../api-config';
 import { hashSecret, parseApiKey } from '../api-keys/api-key-format';
 
-/**
- * How long a verified key is trusted without looking it up again. A revoke on this replica drops
- * the key at once (`forgetApiKey`); a revoke on another replica takes effect here within this time.
- */
-export const KEY_MEMO_MS = 3_000;
 /** Keys remembered at most; past it the memo starts again (a burst of new callers). */
 const MEMO_LIMIT = 10_000;
 
@@ -43,7 +39,7 @@ export function forgetApiKey(keyId: string): void {
 /**
  * Checks a presented API key against its stored hash and revocation, for both uses of a key: the
  * exchange at `POST /v1/auth/token` (`verify`, every time) and a key sent directly on a request
- * (`authenticate`, remembered for KEY_MEMO_MS so a busy caller costs a map lookup, and one look-up
+ * (`authenticate`, remembered for API_KEY_CACHE_MS so a busy caller costs a map lookup, and one look-up
  * at a time per key). The principal is the one an exchanged token carries (`api-key:<id>`), so
  * roles, tenant and audit rows are the same either way.
  */
@@ -55,14 +51,23 @@ export class ApiKeyVerifier {
   /** Bumped by every revoke: a look-up that started before one is answered but not remembered. */
   private revocations = 0;
 
+  /**
+   * How long a verified key is trusted without a look-up (API_KEY_CACHE_MS). A revoke on this
+   * replica drops the key at once (`forgetApiKey`), one on another replica when its event arrives
+   * here (ApiKeyRevocations), and within this time at the latest.
+   */
+  private readonly memoMs: number;
+
   constructor(
     private readonly db: Database,
     private readonly apiKeys: ApiKeyRepository,
+    config: ApiConfig,
   ) {
+    this.memoMs = config.API_KEY_CACHE_MS;
     registry.active = this;
   }
 
-  /** The principal of a key verified within KEY_MEMO_MS, without any I/O; else undefined. */
+  /** The principal of a key verified within API_KEY_CACHE_MS, without any I/O; else undefined. */
   remembered(key: string): Principal | undefined {
     const entry = this.memo.get(key);
     if (!entry) return undefined;
@@ -102,7 +107,7 @@ export class ApiKeyVerifier {
         if (this.revocations === seen) {
           if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
           // Never remembered past the key's expiry.
-          const untilMs = Math.min(Date.now() + KEY_MEMO_MS, expiresAt?.getTime() ?? Infinity);
+          const untilMs = Math.min(Date.now() + this.memoMs, expiresAt?.getTime() ?? Infinity);
           this.memo.set(key, { principal, keyId, untilMs, ...(expiresAt ? { expiresAt } : {}) });
         }
         return principal;

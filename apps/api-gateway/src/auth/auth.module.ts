@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ApiConfig } from '../api-config';
 import { AdminBootstrapService } from './admin-bootstrap.service';
+import { ApiKeyRevocations } from './api-key-revocations';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -18,6 +19,7 @@ import { TokenService } from './token.service';
     { provide: JWT_KEYS, useFactory: resolveJwtKeys, inject: [ApiConfig] },
     JwtStrategy,
     ApiKeyVerifier,
+    ApiKeyRevocations,
     TokenService,
     AuthService,
     LoginLimiter,
