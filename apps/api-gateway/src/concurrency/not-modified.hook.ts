@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ifNoneMatchHolds, parseEntityTagCondition } from './entity-tags';
 
 /**
@@ -13,25 +13,29 @@ export class NotModifiedHook implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onSend', async (request, reply, payload) => {
-      const ifNoneMatch = request.headers['if-none-match'];
-      const entityTag = reply.getHeader('etag');
-      if (request.method !== 'GET' && request.method !== 'HEAD') return payload;
-      if (typeof ifNoneMatch !== 'string' || typeof entityTag !== 'string' || reply.statusCode !== 200) {
-        return payload;
-      }
-      let condition;
-      try {
-        condition = parseEntityTagCondition('If-None-Match', ifNoneMatch);
-      } catch {
-        // A malformed If-None-Match is ignored, as if absent: the full response is still correct.
-        return payload;
-      }
-      if (ifNoneMatchHolds(condition, entityTag)) return payload;
+    // Callback style: every response passes here, and an async hook costs a promise each time.
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      if (!notModified(request, reply)) return done(null, payload);
       void reply.code(304);
       reply.removeHeader('content-type');
       reply.removeHeader('content-length');
-      return null;
+      done(null, null);
     });
+  }
+}
+
+/** Whether a GET's If-None-Match names the ETag of the 200 response about to go out. */
+function notModified(request: FastifyRequest, reply: FastifyReply): boolean {
+  const ifNoneMatch = request.headers['if-none-match'];
+  const entityTag = reply.getHeader('etag');
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (typeof ifNoneMatch !== 'string' || typeof entityTag !== 'string' || reply.statusCode !== 200) {
+    return false;
+  }
+  try {
+    return !ifNoneMatchHolds(parseEntityTagCondition('If-None-Match', ifNoneMatch), entityTag);
+  } catch {
+    // A malformed If-None-Match is ignored, as if absent: the full response is still correct.
+    return false;
   }
 }

@@ -14,7 +14,11 @@ class AccessTokenParamHook implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', async (request) => acceptAccessTokenParam(request.headers, request.url));
+    // Callback style: every request passes here, and an async hook costs a promise each time.
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      acceptAccessTokenParam(request.headers, request.url);
+      done();
+    });
   }
 }
 

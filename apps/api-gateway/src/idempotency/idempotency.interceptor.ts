@@ -42,11 +42,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
  * compression, so what is kept is the plain body.
  */
 export function recordIdempotentResponses(fastify: FastifyInstance, idempotency: IdempotencyService): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const key = held.get(request);
-    if (!key) return payload;
+    // Most requests hold no key: answered at once, without a promise.
+    if (!key) return done(null, payload);
     held.delete(request);
-    await idempotency.finish(key, reply.statusCode, reply.getHeaders(), payload);
-    return payload;
+    idempotency.finish(key, reply.statusCode, reply.getHeaders(), payload).then(
+      () => done(null, payload),
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+    );
   });
 }
