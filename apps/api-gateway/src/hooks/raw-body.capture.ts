@@ -21,15 +21,21 @@ export class RawBodyCapture implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('preParsing', async (request, _reply, payload) => {
-      if (!RAW_BODY_PATHS.some((path) => request.url.startsWith(path))) return payload;
-      const chunks: Buffer[] = [];
-      for await (const chunk of payload) chunks.push(Buffer.from(chunk as Buffer));
-      const raw = Buffer.concat(chunks);
-      (request as FastifyRequest & { rawBody?: Buffer }).rawBody = raw;
-      const copy = Readable.from([raw]) as Readable & { receivedEncodedLength?: number };
-      copy.receivedEncodedLength = raw.length;
-      return copy;
+    // Callback style: every request passes here, and most go on at once, without a promise.
+    fastify.addHook('preParsing', (request, _reply, payload, done) => {
+      if (!RAW_BODY_PATHS.some((path) => request.url.startsWith(path))) return done(null, payload);
+      readAll(payload).then((raw) => {
+        (request as FastifyRequest & { rawBody?: Buffer }).rawBody = raw;
+        const copy = Readable.from([raw]) as Readable & { receivedEncodedLength?: number };
+        copy.receivedEncodedLength = raw.length;
+        done(null, copy);
+      }, done);
     });
   }
+}
+
+async function readAll(payload: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of payload) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
 }

@@ -44,13 +44,21 @@ export class TenantReadCache {
     return started;
   }
 
+  /**
+   * An entry is its headers as JSON, a newline, then the body as sent: a hit parses only the
+   * small headers object, never the body (JSON text has no raw newline, so the first one ends the
+   * headers). Anything else stored under the key is a miss.
+   */
   async get(tenantId: string, generation: string, variant: string): Promise<CachedResponse | undefined> {
     const raw = await this.cache.get(entryKey(tenantId, generation, variant));
-    return raw === undefined ? undefined : (JSON.parse(raw) as CachedResponse);
+    const split = raw?.indexOf('\n') ?? -1;
+    if (raw === undefined || split < 0) return undefined;
+    return { headers: JSON.parse(raw.slice(0, split)) as Record<string, string>, body: raw.slice(split + 1) };
   }
 
   async put(tenantId: string, generation: string, variant: string, response: CachedResponse): Promise<void> {
-    await this.cache.set(entryKey(tenantId, generation, variant), JSON.stringify(response), this.ttlMs);
+    const entry = `${JSON.stringify(response.headers)}\n${response.body}`;
+    await this.cache.set(entryKey(tenantId, generation, variant), entry, this.ttlMs);
   }
 
   /** Retires every cached read of the tenant, on every replica. Never throws: a failure is logged. */
