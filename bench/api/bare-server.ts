@@ -16,11 +16,11 @@ const TENANT = env('TENANT_ID');
 /** As api-gateway's tenant request-rate quota (high enough never to refuse). */
 const RATE_LIMIT = 1_000_000_000;
 
-async function inTenant<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+async function inTenant<T>(pool: Pool, tenant: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query("SELECT set_config('app.tenant_id', $1, true)", [TENANT]);
+    await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenant]);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
@@ -66,13 +66,14 @@ async function readCluster(pool: Pool, name: string): Promise<Record<string, unk
 async function createCluster(
   client: PoolClient,
   body: { name: string; endpoints: { address: string; port: number }[] },
+  tenant: string,
 ) {
   // As ConfigChangeService on a create: the tenant lock with its quotas, then the kind's count.
-  await client.query('SELECT quotas FROM tenants WHERE id = $1::uuid FOR NO KEY UPDATE', [TENANT]);
-  await client.query('SELECT count(*)::int FROM clusters WHERE tenant_id = $1::uuid', [TENANT]);
+  await client.query('SELECT quotas FROM tenants WHERE id = $1::uuid FOR NO KEY UPDATE', [tenant]);
+  await client.query('SELECT count(*)::int FROM clusters WHERE tenant_id = $1::uuid', [tenant]);
   // As ClusterRepository.create: the cluster, its endpoints and the read-back in one statement.
   const { rows } = await client.query(CREATE_CLUSTER, [
-    TENANT,
+    tenant,
     body.name,
     'ROUND_ROBIN',
     5000,
@@ -93,13 +94,13 @@ async function createCluster(
   const created = rows[0] as Record<string, unknown>;
   // As ConfigVersionRepository.createWithAuditAndEvent: version, audit row and event in one.
   await client.query(RECORD_CHANGE, [
-    TENANT,
+    tenant,
     'bare',
     JSON.stringify({ changes: [{ kind: 'cluster', name: body.name, action: 'created' }] }),
     body.name,
     JSON.stringify(created),
-    `fleet.config.updated.${TENANT}`,
-    JSON.stringify({ tenantId: TENANT, version: 0, changes: [{ kind: 'cluster', name: body.name }] }),
+    `fleet.config.updated.${tenant}`,
+    JSON.stringify({ tenantId: tenant, version: 0, changes: [{ kind: 'cluster', name: body.name }] }),
     randomUUID(),
   ]);
   return created;
@@ -118,19 +119,22 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: env('DATABASE_URL'), max: 10 });
   const readPool = new Pool({ connectionString: env('DATABASE_URL'), max: 10 });
   const store = await RedisStore.connect(env('REDIS_URL'));
-  const generationKey = `bare:${TENANT}:generation`;
-  await store.set(generationKey, randomUUID(), 86_400_000);
+  const generationKey = (tenant: string) => `bare:${tenant}:generation`;
+  await store.set(generationKey(TENANT), randomUUID(), 86_400_000);
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const send = (status: number, body: string) => {
       response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       response.end(body);
     };
-    await store.hit(`tenant-requests:${TENANT}`, RATE_LIMIT, 1000);
+    // Writes may name their tenant (the spread POST), as api-gateway's callers do with their token.
+    const sent = request.headers['x-tenant-id'];
+    const tenant = typeof sent === 'string' ? sent : TENANT;
+    await store.hit(`tenant-requests:${tenant}`, RATE_LIMIT, 1000);
     const url = request.url ?? '/';
     if (request.method === 'GET' && url.startsWith('/cached/')) {
       // Cache-aside: the generation, then the entry under it; on a miss, the database and a put.
-      const generation = (await store.get(generationKey)) ?? '';
+      const generation = (await store.get(generationKey(tenant))) ?? '';
       const key = `bare:${TENANT}:${generation}:${url}`;
       const cached = await store.get(key);
       if (cached !== undefined) return send(200, cached);
@@ -146,8 +150,8 @@ async function main(): Promise<void> {
     }
     if (request.method === 'POST' && url === '/clusters') {
       const input = JSON.parse(await readBody(request)) as Parameters<typeof createCluster>[1];
-      const created = await inTenant(pool, (client) => createCluster(client, input));
-      await store.set(generationKey, randomUUID(), 86_400_000);
+      const created = await inTenant(pool, tenant, (client) => createCluster(client, input, tenant));
+      await store.set(generationKey(tenant), randomUUID(), 86_400_000);
       return send(201, JSON.stringify(created));
     }
     send(404, '{}');
