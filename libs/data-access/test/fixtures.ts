@@ -1,5 +1,19 @@
 // Sample config objects shared by the integration suites.
 import type { Cluster, Listener, RouteConfiguration, Secret } from '@envoy-fleet/domain';
+import { ClusterRepository, type Database, TenantRepository } from '../src';
+
+/** Tenants `tenant-a` and `tenant-b`, each with one cluster: `a-backend` and `b-backend`. */
+export async function twoTenantsWithClusters(
+  database: Database,
+): Promise<{ tenantA: string; tenantB: string }> {
+  const tenants = new TenantRepository();
+  const clusters = new ClusterRepository();
+  const tenantA = (await database.asSystem((tx) => tenants.create(tx, 'tenant-a'))).id;
+  const tenantB = (await database.asSystem((tx) => tenants.create(tx, 'tenant-b'))).id;
+  await database.forTenant(tenantA, (tx) => clusters.create(tx, tenantA, sampleCluster('a-backend')));
+  await database.forTenant(tenantB, (tx) => clusters.create(tx, tenantB, sampleCluster('b-backend')));
+  return { tenantA, tenantB };
+}
 
 export function sampleCluster(name = 'backend'): Cluster {
   return {

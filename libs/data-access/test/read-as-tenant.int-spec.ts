@@ -6,7 +6,7 @@ import {
   TenantRepository,
 } from '../src';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
-import { sampleCluster } from './fixtures';
+import { sampleCluster, twoTenantsWithClusters } from './fixtures';
 
 // Database.readAsTenant: the hot reads' path outside transactions, on its own pool.
 describe('Database.readAsTenant', () => {
@@ -21,10 +21,7 @@ describe('Database.readAsTenant', () => {
     db = await createTestDatabase();
     // One connection: every read below reuses the connection the previous one set its tenant on.
     database = Database.connect(db.appUrl, 1);
-    tenantA = (await database.asSystem((tx) => tenants.create(tx, 'tenant-a'))).id;
-    tenantB = (await database.asSystem((tx) => tenants.create(tx, 'tenant-b'))).id;
-    await database.forTenant(tenantA, (tx) => clusters.create(tx, tenantA, sampleCluster('a-backend')));
-    await database.forTenant(tenantB, (tx) => clusters.create(tx, tenantB, sampleCluster('b-backend')));
+    ({ tenantA, tenantB } = await twoTenantsWithClusters(database));
   });
 
   afterAll(async () => {

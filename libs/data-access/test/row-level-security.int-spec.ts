@@ -1,25 +1,19 @@
-import { ClusterRepository, Database, TenantRepository } from '../src';
+import { Database } from '../src';
 import { createTestDatabase, type TestDatabase } from '@envoy-fleet/testing';
 import { Client } from 'pg';
-import { sampleCluster } from './fixtures';
+import { twoTenantsWithClusters } from './fixtures';
 
 // Row-level security as a raw fleet_app connection sees it; the same rules through Database, on
 // PostgreSQL and PGlite alike, are in database.contract.int-spec.ts.
 describe('row-level security', () => {
   let db: TestDatabase;
   let database: Database;
-  const tenants = new TenantRepository();
-  const clusters = new ClusterRepository();
   let tenantA: string;
-  let tenantB: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     database = Database.connect(db.appUrl);
-    tenantA = (await database.asSystem((tx) => tenants.create(tx, 'tenant-a'))).id;
-    tenantB = (await database.asSystem((tx) => tenants.create(tx, 'tenant-b'))).id;
-    await database.forTenant(tenantA, (tx) => clusters.create(tx, tenantA, sampleCluster('a-backend')));
-    await database.forTenant(tenantB, (tx) => clusters.create(tx, tenantB, sampleCluster('b-backend')));
+    ({ tenantA } = await twoTenantsWithClusters(database));
   });
 
   afterAll(async () => {
