@@ -33,11 +33,6 @@ export interface RouteFill {
   alsoBodies?: ((ids: TenantObjects) => unknown)[];
   /** An event stream: read for a moment, then closed. */
   stream?: boolean;
-  /**
-   * A difference between the two answers that is by design, with the reason; the walk checks the
-   * difference is exactly this, so it notices when it goes away or changes.
-   */
-  knownDifference?: { victim: number; fresh: number; reason: string };
 }
 
 const routesTo = (cluster: string, domain: string) => ({
