@@ -9,3 +9,4 @@ export * from './vm';
 export * from './agent-token';
 export * from './config-references';
 export * from './tls-secrets';
+export * from './uuid';

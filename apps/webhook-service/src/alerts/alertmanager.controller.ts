@@ -1,3 +1,4 @@
+import { isUuid } from '@envoy-fleet/domain';
 import { AlertEvent, EVENT_BUS, EventBus, Subjects } from '@envoy-fleet/messaging';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { createHash } from 'node:crypto';
@@ -11,8 +12,6 @@ interface Alert {
   endsAt?: string;
   fingerprint?: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `POST /v1/alertmanager`: Alertmanager's webhook receiver. Each alert labelled with a tenant
@@ -30,7 +29,7 @@ export class AlertmanagerController {
     const alerts = Array.isArray(body?.alerts) ? body.alerts : [];
     for (const alert of alerts) {
       const tenantId = alert.labels?.['tenant_id'] ?? '';
-      if (!UUID.test(tenantId)) continue;
+      if (!isUuid(tenantId)) continue;
       const status = alert.status === 'resolved' ? 'resolved' : 'firing';
       const event: AlertEvent = {
         tenantId,

@@ -1,5 +1,5 @@
 import { NewWebhookDelivery, WebhookSubscriptionRecord } from '@envoy-fleet/data-access';
-import { deliveryIdOf, eventTypeOfSubject, matchesEventTypes } from '@envoy-fleet/domain';
+import { deliveryIdOf, eventTypeOfSubject, matchesEventTypes, isUuid } from '@envoy-fleet/domain';
 import type { Json } from '@envoy-fleet/data-access';
 import {
   EVENT_BUS,
@@ -46,7 +46,7 @@ export class FleetEventsHandler extends SubjectHandler<unknown> {
     const eventType = eventTypeOfSubject(event.subject);
     if (!eventType) return;
     const tenantId = tenantOfSubject(event.subject);
-    if (!UUID.test(tenantId)) return;
+    if (!isUuid(tenantId)) return;
     if (eventType === 'webhook.changed') this.subscriptions.invalidate();
     const eventAt = occurredAt(payload);
     const matching = (await this.subscriptions.forTenant(tenantId)).filter((s) =>
@@ -91,7 +91,6 @@ function wants(
   return subscription.kind !== 'github' || commitOf(payload) !== undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CREATION_SLACK_MS = 5000;
 
 function occurredAt(payload: unknown): Date {

@@ -1,4 +1,5 @@
 import type { ConfigKind } from '@envoy-fleet/domain';
+import { isUuid } from '@envoy-fleet/domain';
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database';
 import { found } from '../errors';
@@ -34,8 +35,6 @@ function toConfigVersion(row: Rows.ConfigVersion): ConfigVersionRecord {
 }
 
 /** The tenant's config version history; versions count up from 1 with no gaps. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Where each kind's revision is, and how its writes name an object (ConfigChangeService's WriteSubject). */
 const OBJECT_REVISIONS: Record<string, { table: string; byId: boolean; column?: string }> = {
   proxy: { table: 'proxies', byId: false, column: 'node_id' },
@@ -142,7 +141,7 @@ export class ConfigVersionRepository {
    */
   async objectRevisionOf(tx: Tx, tenantId: string, kind: string, name: string): Promise<number | null> {
     const where = OBJECT_REVISIONS[kind];
-    if (!where || (where.byId && !UUID.test(name))) return null;
+    if (!where || (where.byId && !isUuid(name))) return null;
     const rows = await tx.$queryRawUnsafe<{ revision: number }[]>(
       `SELECT revision FROM ${where.table} WHERE tenant_id = $1::uuid AND ${where.byId ? 'id = $2::uuid' : `${where.column} = $2`}`,
       tenantId,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SystemTx, Tx } from '../database';
-import { isProxyId, ProxyRecord, toProxy } from './proxy.repository';
+import { isUuid } from '@envoy-fleet/domain';
+import { ProxyRecord, toProxy } from './proxy.repository';
 
 /** Whether a proxy's stream opened (connected) or closed, and when. */
 export interface ProxyConnection {
@@ -21,7 +22,7 @@ export class ProxyBatchRepository {
    */
   async findByIds(tx: SystemTx, ids: readonly string[]): Promise<ProxyRecord[]> {
     // One malformed id must not fail the query for the whole batch.
-    const wanted = [...new Set(ids)].filter(isProxyId);
+    const wanted = [...new Set(ids)].filter(isUuid);
     if (wanted.length === 0) return [];
     const rows = await tx.proxy.findMany({ where: { id: { in: wanted } } });
     return rows.map(toProxy);

@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Proxy, ProxyLifecycleState } from '@envoy-fleet/domain';
+import { isUuid } from '@envoy-fleet/domain';
 import type { SystemTx, Tx } from '../database';
 import { found, uniqueAs } from '../errors';
 import type * as Rows from '../generated/prisma/client';
 
 const KIND = 'proxy';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can be a proxy id: any other string names no proxy (and would fail a query on the uuid column). */
-export const isProxyId = (id: string): boolean => UUID.test(id);
 
 /** A proxy with its connection state, as the control plane last saw it. */
 export interface ProxyRecord extends Proxy {
@@ -85,7 +82,7 @@ export class ProxyRepository {
 
   /** Finds a proxy by id (the one its token names), whatever its tenant; needs the system role. */
   async findById(tx: SystemTx, id: string): Promise<ProxyRecord | null> {
-    if (!isProxyId(id)) return null;
+    if (!isUuid(id)) return null; // any other string names no proxy (and would fail the uuid column)
     const row = await tx.proxy.findUnique({ where: { id } });
     return row ? toProxy(row) : null;
   }
