@@ -9,7 +9,7 @@ const NATS_URL = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 function crashingOnceAfterPublish(store: OutboxStore): OutboxStore & { crashed: boolean } {
   const wrapped = {
     crashed: false,
-    claimUnpublished: (limit: number) => store.claimUnpublished(limit),
+    unpublished: (limit: number) => store.unpublished(limit),
     markPublished: async (ids: Parameters<OutboxStore['markPublished']>[0]) => {
       if (!wrapped.crashed) {
         wrapped.crashed = true;

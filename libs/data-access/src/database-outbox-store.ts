@@ -4,7 +4,7 @@ import { OutboxMessage, OutboxRepository } from './repositories/outbox.repositor
 
 /**
  * The outbox as the relay reads it (messaging's OutboxStore): across tenants, as fleet_system,
- * since one relay publishes every tenant's events.
+ * since one relay publishes every tenant's events; each read and mark is one statement.
  */
 @Injectable()
 export class DatabaseOutboxStore {
@@ -13,8 +13,8 @@ export class DatabaseOutboxStore {
     private readonly outbox: OutboxRepository,
   ) {}
 
-  claimUnpublished(limit: number): Promise<OutboxMessage[]> {
-    return this.db.asSystem((tx) => this.outbox.claimUnpublished(tx, limit));
+  unpublished(limit: number): Promise<OutboxMessage[]> {
+    return this.db.autocommitAsSystem((query) => this.outbox.unpublished(query, limit));
   }
 
   backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
@@ -22,9 +22,9 @@ export class DatabaseOutboxStore {
   }
 
   markPublished(ids: (bigint | number | string)[]): Promise<void> {
-    return this.db.asSystem((tx) =>
+    return this.db.autocommitAsSystem((query) =>
       this.outbox.markPublished(
-        tx,
+        query,
         ids.map((id) => BigInt(id)),
       ),
     );

@@ -26,6 +26,12 @@ export type Tx = TenantTx | SystemTx;
  */
 export type TenantQuery = <R>(sql: string, params: unknown[]) => Promise<R[]>;
 
+/** One statement as fleet_system outside a transaction (Database.autocommitAsSystem): it commits on its own. */
+export type SystemQuery = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+
+/** Connections of the pool for autocommitAsSystem: the outbox relay's claim and mark. */
+const SYSTEM_POOL_SIZE = 2;
+
 /** Connections each pool may open when not told otherwise (node-postgres' own default). */
 export const DEFAULT_POOL_SIZE = 10;
 
@@ -51,11 +57,14 @@ export class Database implements OnApplicationShutdown {
     private readonly release: () => Promise<void> = async () => undefined,
     /** Connections used only by readAsTenant (none when embedded). */
     private readonly readPool?: Pool,
+    /** Connections used only by autocommitAsSystem, fleet_system from the start (none when embedded). */
+    private readonly systemPool?: Pool,
   ) {}
 
   /**
    * Pools of connections to the PostgreSQL server at `connectionString`, as fleet_app: one for
-   * transactions, one for readAsTenant, each of up to `poolSize` connections.
+   * transactions, one for readAsTenant, each of up to `poolSize` connections, and two connections
+   * for autocommitAsSystem.
    */
   static connect(connectionString: string, poolSize = DEFAULT_POOL_SIZE): Database {
     // Pools handed to the adapter are ours to end (Prisma's disconnect leaves them open).
@@ -65,10 +74,14 @@ export class Database implements OnApplicationShutdown {
     const readPool = watched(
       new Pool({ connectionString, max: poolSize, options: '-c default_transaction_read_only=on' }),
     );
+    // fleet_app is a member of fleet_system; these sessions take that role when they open.
+    const systemPool = watched(
+      new Pool({ connectionString, max: SYSTEM_POOL_SIZE, options: '-c role=fleet_system' }),
+    );
     const release = async () => {
-      await Promise.all([pool.end(), readPool.end()]);
+      await Promise.all([pool.end(), readPool.end(), systemPool.end()]);
     };
-    return new Database(prisma, redactUrl(connectionString), release, readPool);
+    return new Database(prisma, redactUrl(connectionString), release, readPool, systemPool);
   }
 
   /**
@@ -104,9 +117,7 @@ export class Database implements OnApplicationShutdown {
    */
   async readAsTenant<T>(tenantId: string, fn: (query: TenantQuery) => Promise<T>): Promise<T> {
     if (!this.readPool) {
-      return this.forTenant(tenantId, (tx) =>
-        fn(<R>(sql: string, params: unknown[]) => tx.$queryRawUnsafe<R[]>(sql, ...params)),
-      );
+      return this.forTenant(tenantId, (tx) => fn(statementsIn(tx)));
     }
     // Outside a transaction a failed statement leaves the connection usable, and one whose
     // socket failed is dropped by the pool itself.
@@ -127,6 +138,18 @@ export class Database implements OnApplicationShutdown {
     }, options);
   }
 
+  /**
+   * Statements as fleet_system (every tenant's rows) without a transaction, each committing on
+   * its own: one round trip each where an asSystem transaction takes four. For small, frequent
+   * work that needs no transaction (the outbox relay's reads and marks). Embedded, it runs in an
+   * asSystem transaction.
+   */
+  autocommitAsSystem<T>(fn: (query: SystemQuery) => Promise<T>): Promise<T> {
+    const pool = this.systemPool;
+    if (!pool) return this.asSystem((tx) => fn(statementsIn(tx)));
+    return fn(async <R>(sql: string, params: unknown[]) => (await pool.query(sql, params)).rows as R[]);
+  }
+
   /** Checks that the database answers (for health checks). */
   async ping(): Promise<void> {
     await this.prisma.$queryRaw`SELECT 1`;
@@ -142,6 +165,11 @@ export class Database implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+/** Raw statements in a Prisma transaction, as readAsTenant and autocommitAsSystem run them when embedded. */
+function statementsIn(tx: Prisma.TransactionClient): TenantQuery & SystemQuery {
+  return <R>(sql: string, params: unknown[]) => tx.$queryRawUnsafe<R[]>(sql, ...params);
 }
 
 function queryOn(client: PoolClient): TenantQuery {

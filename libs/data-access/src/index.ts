@@ -1,6 +1,7 @@
 export {
   Database,
   DEFAULT_POOL_SIZE,
+  type SystemQuery,
   type SystemTx,
   type TenantQuery,
   type TenantTx,

@@ -129,21 +129,21 @@ describe.each(backends)('Database on %s', (_name, open) => {
     }
   });
 
-  it('claims outbox events once and marks them published', async () => {
+  it('reads unpublished outbox events and marks them published', async () => {
     const msgId = await database.forTenant(tenantA, (tx) =>
       outbox.add(tx, tenantA, `fleet.config.updated.${tenantA}`, { version: 1 }),
     );
-    const claimed = await database.asSystem(async (tx) => {
-      const events = await outbox.claimUnpublished(tx, 100);
+    const claimed = await database.autocommitAsSystem(async (query) => {
+      const events = await outbox.unpublished(query, 100);
       await outbox.markPublished(
-        tx,
+        query,
         events.map((e) => e.id),
       );
       return events;
     });
     expect(claimed.map((e) => e.msgId)).toContain(msgId);
     expect(claimed.find((e) => e.msgId === msgId)?.payload).toEqual({ version: 1 });
-    const again = await database.asSystem((tx) => outbox.claimUnpublished(tx, 100));
+    const again = await database.autocommitAsSystem((query) => outbox.unpublished(query, 100));
     expect(again.map((e) => e.msgId)).not.toContain(msgId);
   });
 

@@ -33,13 +33,7 @@ describe(`${OutboxRepository.name} backlog`, () => {
     expect(waiting.oldestAgeSeconds).toBeGreaterThanOrEqual(90);
     expect(waiting.oldestAgeSeconds).toBeLessThan(120);
 
-    await database.asSystem(async (tx) => {
-      const events = await outbox.claimUnpublished(tx, 10);
-      await outbox.markPublished(
-        tx,
-        events.map((e) => e.id),
-      );
-    });
+    await store.markPublished((await store.unpublished(10)).map((e) => e.id));
     expect(await store.backlog()).toEqual({ count: 0, oldestAgeSeconds: 0 });
   });
 });

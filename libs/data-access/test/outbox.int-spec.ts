@@ -30,10 +30,10 @@ describe(OutboxRepository.name, () => {
       }),
     ).rejects.toThrow('rolled back');
 
-    const claimed = await database.asSystem(async (tx) => {
-      const events = await outbox.claimUnpublished(tx, 10);
+    const claimed = await database.autocommitAsSystem(async (query) => {
+      const events = await outbox.unpublished(query, 10);
       await outbox.markPublished(
-        tx,
+        query,
         events.map((e) => e.id),
       );
       return events;
@@ -42,7 +42,7 @@ describe(OutboxRepository.name, () => {
     const [first, second] = claimed;
     expect(first && second && first.id < second.id).toBe(true);
     expect(first?.msgId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await database.asSystem((tx) => outbox.claimUnpublished(tx, 10))).toEqual([]);
+    expect(await database.autocommitAsSystem((query) => outbox.unpublished(query, 10))).toEqual([]);
   });
 
   it("keeps each event's headers: given, or the trace context of the write ({} outside a trace)", async () => {
@@ -51,10 +51,10 @@ describe(OutboxRepository.name, () => {
       await outbox.add(tx, tenantId, 'fleet.config.updated.h', { n: 1 }, undefined, { traceparent });
       await outbox.add(tx, tenantId, 'fleet.config.updated.h', { n: 2 });
     });
-    const claimed = await database.asSystem(async (tx) => {
-      const events = await outbox.claimUnpublished(tx, 10);
+    const claimed = await database.autocommitAsSystem(async (query) => {
+      const events = await outbox.unpublished(query, 10);
       await outbox.markPublished(
-        tx,
+        query,
         events.map((e) => e.id),
       );
       return events;
@@ -62,27 +62,19 @@ describe(OutboxRepository.name, () => {
     expect(claimed.map((e) => e.headers)).toEqual([{ traceparent }, {}]);
   });
 
-  it('lets a second relay skip events another relay holds', async () => {
-    await database.forTenant(tenantId, (tx) => outbox.add(tx, tenantId, 'fleet.proxy.status.x', { n: 1 }));
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstClaimed: () => void;
-    const claimedOnce = new Promise<void>((resolve) => (firstClaimed = resolve));
-    const first = database.asSystem(async (tx) => {
-      const events = await outbox.claimUnpublished(tx, 10);
-      firstClaimed();
-      await held;
-      await outbox.markPublished(
-        tx,
+  it("reads every tenant's unpublished events, as the relay that publishes them all", async () => {
+    const other = (await database.asSystem((tx) => new TenantRepository().create(tx, 'another'))).id;
+    await database.forTenant(tenantId, (tx) => outbox.add(tx, tenantId, 'fleet.proxy.status.a', { n: 1 }));
+    await database.forTenant(other, (tx) => outbox.add(tx, other, 'fleet.proxy.status.b', { n: 2 }));
+    const events = await database.autocommitAsSystem((query) => outbox.unpublished(query, 10));
+    expect(events.map((e) => e.tenantId)).toEqual([tenantId, other]);
+    await database.autocommitAsSystem((query) =>
+      outbox.markPublished(
+        query,
         events.map((e) => e.id),
-      );
-      return events.length;
-    });
-    await claimedOnce;
-    const second = await database.asSystem((tx) => outbox.claimUnpublished(tx, 10));
-    release();
-    expect(await first).toBe(1);
-    expect(second).toEqual([]);
+      ),
+    );
+    expect(await database.autocommitAsSystem((query) => outbox.unpublished(query, 10))).toEqual([]);
   });
 
   it('hides outbox rows from tenant transactions of other tenants', async () => {

@@ -14,7 +14,8 @@ export interface OutboxEvent {
 
 /** Where the relay reads unpublished events from and marks them published. */
 export interface OutboxStore {
-  claimUnpublished(limit: number): Promise<OutboxEvent[]>;
+  /** Up to `limit` events not marked published yet, oldest first. */
+  unpublished(limit: number): Promise<OutboxEvent[]>;
   markPublished(ids: OutboxEvent['id'][]): Promise<void>;
   /** How many rows wait and the oldest one's age in seconds, for `/metrics`. */
   backlog?(): Promise<{ count: number; oldestAgeSeconds: number }>;
@@ -80,13 +81,15 @@ export class OutboxRelay {
     let total = 0;
     try {
       for (;;) {
-        const events = await this.store.claimUnpublished(this.options.batchSize);
+        const events = await this.store.unpublished(this.options.batchSize);
         if (events.length === 0) break;
         await this.publishAll(events);
         await this.store.markPublished(events.map((event) => event.id));
         total += events.length;
         if (this.options.onEventPublished) events.forEach(this.options.onEventPublished);
         this.options.onPublished?.(events.length);
+        // A short batch was all there was; a write committed since then kicks again.
+        if (events.length < this.options.batchSize) break;
       }
     } catch (error) {
       this.options.onError?.(error);

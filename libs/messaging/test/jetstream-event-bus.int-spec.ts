@@ -80,7 +80,7 @@ describe(OutboxRelay.name, () => {
     }));
     let failMark = true;
     const store = {
-      claimUnpublished: async (limit: number) => rows.filter((row) => !row.published).slice(0, limit),
+      unpublished: async (limit: number) => rows.filter((row) => !row.published).slice(0, limit),
       markPublished: async (ids: OutboxEvent['id'][]) => {
         if (failMark) {
           failMark = false;
@@ -114,7 +114,7 @@ describe(OutboxRelay.name, () => {
       published: false,
     }));
     const store = {
-      claimUnpublished: async (limit: number) => rows.filter((row) => !row.published).slice(0, limit),
+      unpublished: async (limit: number) => rows.filter((row) => !row.published).slice(0, limit),
       markPublished: async (ids: OutboxEvent['id'][]) => {
         for (const row of rows) if (ids.includes(row.id)) row.published = true;
       },

@@ -26,7 +26,7 @@ describe(`${OutboxRelay.name} trace context`, () => {
       },
     ];
     const store = {
-      claimUnpublished: async () => outbox.splice(0),
+      unpublished: async () => outbox.splice(0),
       markPublished: async () => undefined,
     };
     await new OutboxRelay(store, bus, { batchSize: 10, pollIntervalMs: 1000 }).drain();

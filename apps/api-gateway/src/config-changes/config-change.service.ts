@@ -9,14 +9,35 @@ import {
   TenantTx,
 } from '@envoy-fleet/data-access';
 import { CONFIG_KINDS, ConfigKind, DomainError, Principal } from '@envoy-fleet/domain';
-import { Injectable } from '@nestjs/common';
+import { AppMetrics } from '@envoy-fleet/observability';
+import { Injectable, Optional } from '@nestjs/common';
+import { Histogram } from 'prom-client';
 import { currentRequestId } from '../common/request-context';
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { ConfigChange, ConfigUpdatedEvent, OutboxRelayService, Subjects } from '@envoy-fleet/messaging';
 import { EntityTagCondition, ifMatchHolds } from '../concurrency/entity-tags';
 import { RequestPreconditions } from '../concurrency/write-preconditions';
 import { TenantQuotasService } from '../quotas/tenant-quotas.service';
 import { TenantReadCache } from '../read-cache/tenant-read-cache';
+import { GroupCommit, Outcome, settle } from './group-commit';
+
+/** Writes of one tenant committed together at most (a transaction holds the tenant lock while they run). */
+const MAX_WRITES_PER_TRANSACTION = 32;
+
+/** The tenant lock as the writes of one transaction share it. */
+interface HeldLock {
+  /** The tenant's own quotas, read with the lock when a write creates. */
+  overrides?: Record<string, number>;
+  /** Objects of each quota counted so far in this transaction (TenantQuotasService.checkCreate). */
+  counted: Map<string, number>;
+}
+
+/** A write waiting for its tenant's next transaction. */
+interface PendingWrite {
+  creates: boolean;
+  run: (tx: TenantTx, lock: HeldLock) => Promise<unknown>;
+}
 
 /** What a write did, for the audit log and the event. */
 export interface ChangeRecord<T> {
@@ -45,7 +66,9 @@ export interface WriteSubject {
  * Every write first locks the tenant row, so the tenant's writes run one at a time; under that
  * lock it checks the request's If-Match against the object's revision (412 when stale) and the
  * tenant's object quota on a create (429), so neither check can be overtaken by another write.
- * After the commit the tenant's cached reads are retired before the caller gets its answer.
+ * Writes of a tenant that queue behind its running transaction commit together in its next one
+ * (one lock, one commit for all of them; each its own checks, version, audit row and event).
+ * After the commit the tenant's cached reads are retired before the callers get their answers.
  */
 @Injectable()
 export class ConfigChangeService {
@@ -58,7 +81,23 @@ export class ConfigChangeService {
     private readonly tenants: TenantRepository,
     private readonly quotas: TenantQuotasService,
     private readonly readCache: TenantReadCache,
-  ) {}
+    @Optional() metrics?: AppMetrics,
+  ) {
+    this.writesPerTransaction = metrics
+      ? new Histogram({
+          name: 'fleet_api_writes_per_transaction',
+          help: "Writes of one tenant committed together in one transaction (those that queued behind the tenant's previous one).",
+          buckets: [1, 2, 4, 8, 16, 32],
+          registers: [metrics.registry],
+        })
+      : undefined;
+  }
+
+  private readonly writesPerTransaction?: Histogram;
+  private readonly groups = new GroupCommit<PendingWrite, unknown>(
+    (tenantId, writes) => this.runGroup(tenantId, writes),
+    MAX_WRITES_PER_TRANSACTION,
+  );
 
   /** A change to the declared config: bumps the tenant's version and publishes `fleet.config.updated`. */
   async apply<T>(
@@ -112,28 +151,65 @@ export class ConfigChangeService {
     return result;
   }
 
-  /** Locks the tenant, checks If-Match and the quota, runs `work` (which records the audit row and event), commits. */
-  private async commit<T, X>(
+  /**
+   * Runs `work` under the tenant lock after checking If-Match (or, for a create, the quota), in
+   * the tenant's next transaction: writes of a tenant that arrive while one of its transactions
+   * runs are committed together in the next (GroupCommit), each still checked and recorded on
+   * its own under the lock.
+   */
+  private commit<T, X>(
     principal: Principal,
     change: WriteSubject,
     work: (tx: TenantTx) => Promise<{ result: T; extra: X }>,
   ): Promise<{ result: T; extra: X }> {
     const tenantId = principal.tenantId;
     const { ifMatch } = RequestPreconditions.current();
-    const committed = await this.db.forTenant(tenantId, async (tx) => {
-      if (change.action === 'created') {
-        const overrides = await this.tenants.lockForWriteWithQuotas(tx, tenantId);
-        await this.quotas.checkCreate(tx, tenantId, change.kind, overrides);
-      } else {
-        await this.tenants.lockForWrite(tx, tenantId);
-        if (ifMatch) await this.checkIfMatch(tx, tenantId, change, ifMatch);
-      }
+    const creates = change.action === 'created';
+    // Bound to this request's context: it may run in another request's transaction, but its
+    // audit row, trace headers and log lines are its own.
+    const run = AsyncResource.bind(async (tx: TenantTx, lock: HeldLock) => {
+      if (creates) await this.quotas.checkCreate(tx, tenantId, change.kind, lock.overrides, lock.counted);
+      else if (ifMatch) await this.checkIfMatch(tx, tenantId, change, ifMatch);
       return work(tx);
     });
+    return this.groups.submit(tenantId, { creates, run }) as Promise<{ result: T; extra: X }>;
+  }
+
+  /**
+   * One group of a tenant's writes: together in one transaction; if any of them fails, that
+   * transaction rolls back and each runs again in a transaction of its own, so that only the
+   * failing one fails and the others' answers are as if they had come alone.
+   */
+  private async runGroup(tenantId: string, writes: PendingWrite[]): Promise<Outcome<unknown>[]> {
+    if (writes.length > 1) {
+      const together = await settle(this.transaction(tenantId, writes));
+      if (together.ok) return together.value.map((value) => ({ ok: true, value }));
+    }
+    const outcomes: Outcome<unknown>[] = [];
+    for (const write of writes) {
+      outcomes.push(await settle(this.transaction(tenantId, [write]).then(([value]) => value)));
+    }
+    return outcomes;
+  }
+
+  /** Locks the tenant, runs the writes in order, commits; then retires the tenant's cached reads. */
+  private async transaction(tenantId: string, writes: PendingWrite[]): Promise<unknown[]> {
+    const results = await this.db.forTenant(tenantId, async (tx) => {
+      const lock: HeldLock = { counted: new Map() };
+      if (writes.some((write) => write.creates)) {
+        lock.overrides = await this.tenants.lockForWriteWithQuotas(tx, tenantId);
+      } else {
+        await this.tenants.lockForWrite(tx, tenantId);
+      }
+      const results: unknown[] = [];
+      for (const write of writes) results.push(await write.run(tx, lock));
+      return results;
+    });
+    this.writesPerTransaction?.observe(writes.length);
     this.relay.kick();
-    // Read-your-writes: this replica's caller must not get a cached read from before its write.
+    // Read-your-writes: this replica's callers must not get a cached read from before their writes.
     await this.readCache.invalidate(tenantId);
-    return committed;
+    return results;
   }
 
   private auditEntry(principal: Principal, change: WriteSubject, record: ChangeRecord<unknown>): AuditEntry {

@@ -57,26 +57,30 @@ export class TenantQuotasService {
   /**
    * Inside a write's transaction, with the tenant row locked: refuses (429) creating one more
    * object of `kind` when the tenant is at its quota. The lock makes count-then-insert race-free.
-   * `overrides`: the tenant's own quotas when the caller read them with the lock.
+   * `overrides`: the tenant's own quotas when the caller read them with the lock. `counted`: the
+   * transaction's running counts, for several creates in one transaction (counted once, then
+   * one more for each create that passed).
    */
   async checkCreate(
     tx: Tx,
     tenantId: string,
     kind: string,
     overrides?: Record<string, number>,
+    counted?: Map<string, number>,
   ): Promise<void> {
     const quota = OBJECT_QUOTA_OF_KIND[kind];
     if (quota === undefined) return;
     const limit = applyOverrides(this.defaults, overrides ?? (await this.tenants.quotas(tx, tenantId)))[
       quota
     ];
-    const count = await this.tenants.countOf(tx, tenantId, quota);
+    const count = counted?.get(quota) ?? (await this.tenants.countOf(tx, tenantId, quota));
     if (count >= limit) {
       throw DomainError.rateLimited(
         `quota exceeded: the tenant has ${count} of at most ${limit} ${quota}`,
         OBJECT_QUOTA_RETRY_AFTER_MS,
       );
     }
+    counted?.set(quota, count + 1);
   }
 
   /** The quotas of a tenant: a platform admin sees any, others only their own (else NOT_FOUND). */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { context, propagation } from '@opentelemetry/api';
-import type { SystemTx, Tx } from '../database';
+import type { SystemQuery, SystemTx, Tx } from '../database';
 import type { Prisma } from '../generated/prisma/client';
 import type { Json } from '../json';
 
@@ -19,7 +19,7 @@ export interface OutboxMessage {
 }
 
 interface OutboxRow {
-  id: bigint;
+  id: bigint | string;
   tenant_id: string;
   subject: string;
   payload: Json;
@@ -77,17 +77,18 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` unpublished events, oldest first, locking them until `tx` ends; a second
-   * relay skips them. Publish, then markPublished in the same system transaction.
+   * Up to `limit` unpublished events, oldest first. Nothing is locked: two relays reading at once
+   * may both publish an event, and the bus drops the second publish by its msg id.
    */
-  async claimUnpublished(tx: SystemTx, limit: number): Promise<OutboxMessage[]> {
-    const rows = await tx.$queryRaw<OutboxRow[]>`
-      SELECT id, tenant_id::text AS tenant_id, subject, payload, headers, msg_id::text AS msg_id, created_at
-        FROM outbox_events
-       WHERE published_at IS NULL
-       ORDER BY id
-       LIMIT ${limit}
-         FOR UPDATE SKIP LOCKED`;
+  async unpublished(query: SystemQuery, limit: number): Promise<OutboxMessage[]> {
+    const rows = await query<OutboxRow>(
+      `SELECT id, tenant_id::text AS tenant_id, subject, payload, headers, msg_id::text AS msg_id, created_at
+         FROM outbox_events
+        WHERE published_at IS NULL
+        ORDER BY id
+        LIMIT $1`,
+      [limit],
+    );
     return rows.map((row) => ({
       id: BigInt(row.id),
       tenantId: row.tenant_id,
@@ -110,9 +111,12 @@ export class OutboxRepository {
   }
 
   /** Marks events as published. */
-  async markPublished(tx: SystemTx, ids: bigint[], at = new Date()): Promise<void> {
+  async markPublished(query: SystemQuery, ids: bigint[], at = new Date()): Promise<void> {
     if (ids.length === 0) return;
-    await tx.outboxEvent.updateMany({ where: { id: { in: ids } }, data: { publishedAt: at } });
+    await query(`UPDATE outbox_events SET published_at = $1 WHERE id = ANY($2::bigint[])`, [
+      at,
+      ids.map(String),
+    ]);
   }
 }
 
