@@ -119,6 +119,14 @@ describe('ETags and If-Match on proxies, VMs, webhooks and API keys', () => {
     expect(listed.body.items.find((key) => key.id === created.body.id)?.revision).toBe(created.body.revision);
 
     const path = `/v1/api-keys/${created.body.id}`;
+    const read = await owner.get<Revisioned & { key?: string; secretHash?: string }>(path);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: created.body.id, name: 'tagged-key', roles: ['viewer'] });
+    expect(read.body.key).toBeUndefined();
+    expect(read.body.secretHash).toBeUndefined();
+    expect(read.headers.get('etag')).toBe(`"${created.body.revision}"`);
+    expect((await owner.get(path, { 'if-none-match': `"${created.body.revision}"` })).status).toBe(304);
+    expect((await owner.get('/v1/api-keys/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const stale = `"${created.body.revision + 7}"`;
     expect((await owner.request('DELETE', path, undefined, { 'if-match': stale })).status).toBe(412);
     expect((await api.client().get('/v1/clusters', { 'x-api-key': created.body.key })).status).toBe(200);

@@ -22,6 +22,11 @@ export class ApiKeysController {
     return this.apiKeys.page(principal, pageRequestOf(query));
   }
 
+  @Get(':id')
+  get(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string): Promise<ApiKeyView> {
+    return this.apiKeys.get(principal, id);
+  }
+
   @Post()
   create(
     @CurrentPrincipal() principal: Principal,

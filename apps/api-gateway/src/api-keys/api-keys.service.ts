@@ -28,6 +28,13 @@ export class ApiKeysService {
     return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
+  /** One key of the tenant (never its secret); NOT_FOUND outside the caller's tenant. */
+  async get(principal: Principal, id: string): Promise<ApiKeyView> {
+    return view(
+      await this.db.forTenant(principal.tenantId, (tx) => this.apiKeys.get(tx, principal.tenantId, id)),
+    );
+  }
+
   /** Returns the key's full text once; it cannot be read again. */
   create(
     principal: Principal,

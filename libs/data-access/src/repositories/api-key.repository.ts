@@ -65,6 +65,11 @@ export class ApiKeyRepository {
     return row ? toApiKey(row) : null;
   }
 
+  /** The tenant's key `id` (revoked or not); NOT_FOUND when the tenant has no such key. */
+  async get(tx: Tx, tenantId: string, id: string): Promise<ApiKeyRecord> {
+    return toApiKey(found(KIND, id, await tx.apiKey.findFirst({ where: { id, tenantId } })));
+  }
+
   /** One page of the tenant's keys (revoked ones too) by keyset: one query of at most `limit + 1` rows. */
   async page(tx: Tx, tenantId: string, request: PageRequest): Promise<Page<ApiKeyRecord>> {
     const page = await readPage(request, { name: 'name' }, (args) =>
@@ -77,7 +82,7 @@ export class ApiKeyRepository {
   async revoke(tx: Tx, tenantId: string, id: string, at = new Date()): Promise<ApiKeyRecord> {
     // Revoking twice keeps the first revocation time.
     await tx.apiKey.updateMany({ where: { id, tenantId, revokedAt: null }, data: { revokedAt: at } });
-    return toApiKey(found(KIND, id, await tx.apiKey.findFirst({ where: { id, tenantId } })));
+    return this.get(tx, tenantId, id);
   }
 
   /** Records that the key was just used. */
