@@ -111,6 +111,7 @@ describe('Tenant isolation, walked over every route of the OpenAPI document', ()
       '/v1/proxies',
       `/v1/proxies/${victimObjects.proxyId}`,
       '/v1/api-keys',
+      `/v1/api-keys/${victimObjects.apiKeyId}`,
       '/v1/webhooks',
       `/v1/webhooks/${victimObjects.webhookId}`,
       `/v1/webhooks/${victimObjects.webhookId}/deliveries`,

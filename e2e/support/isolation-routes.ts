@@ -65,6 +65,7 @@ export const ROUTE_FILLS: Record<string, RouteFill> = {
 
   'GET /v1/api-keys': {},
   'POST /v1/api-keys': { body: (ids) => ({ name: `k-${ids.cluster}`, roles: ['viewer'] }) },
+  'GET /v1/api-keys/{id}': { params: byId('apiKeyId') },
   'DELETE /v1/api-keys/{id}': { params: byId('apiKeyId') },
 
   'GET /v1/clusters': {},
