@@ -7,6 +7,7 @@
 import { createTestDatabase } from '@envoy-fleet/testing';
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
@@ -35,6 +36,8 @@ const HOT = 'hot';
 interface Target {
   name: string;
   url: string;
+  /** The server's process, whose CPU time each measurement reads. */
+  pid: number;
   headers: Record<string, string>;
   /** Headers each request adds, round robin (the spread POST's tenants). */
   spread?: Record<string, string>[];
@@ -44,6 +47,14 @@ interface Measured {
   p50: number;
   p99: number;
   failed: number;
+  /** CPU time (user + system) the server process spent per answered request, in µs. */
+  cpuUs: number;
+}
+
+/** CPU seconds (user + system) process `pid` has used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function load(
@@ -77,6 +88,7 @@ async function load(
           ...(spread ? { setupRequest: (r: autocannon.Request) => ({ ...r, headers: authorize(r) }) } : {}),
         },
       ];
+  const cpuBefore = cpuSeconds(target.pid);
   const result = await autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -90,6 +102,7 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed: result.errors + result.timeouts + result.non2xx,
+    cpuUs: ((cpuSeconds(target.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
   };
   return measured;
 }
@@ -201,13 +214,19 @@ async function main(): Promise<void> {
 
     const auth = { authorization: `Bearer ${owner.accessToken}` };
     const targets = {
-      cached: { name: 'api-gateway (read cache)', url: `http://127.0.0.1:${cachedPort}`, headers: auth },
+      cached: {
+        name: 'api-gateway (read cache)',
+        url: `http://127.0.0.1:${cachedPort}`,
+        pid: cachedApi.pid,
+        headers: auth,
+      },
       uncached: {
         name: 'api-gateway (no read cache)',
         url: `http://127.0.0.1:${uncachedPort}`,
+        pid: uncachedApi.pid,
         headers: auth,
       },
-      bare: { name: 'bare node:http', url: `http://127.0.0.1:${barePort}`, headers: {} },
+      bare: { name: 'bare node:http', url: `http://127.0.0.1:${barePort}`, pid: bare.pid ?? -1, headers: {} },
     };
     // The hot object, read twice so both sides serve it from the cache.
     for (let i = 0; i < 2; i++) {
@@ -285,13 +304,14 @@ async function main(): Promise<void> {
       const apiAt70 = await load(scenario.api, scenario.apiPath, { post, rate: apiMax.rps * 0.7 });
       if (bare === undefined || !bareMax) {
         rows.push(
-          `| ${scenario.name} | ${fmt(apiMax.rps)} | | | ${apiAt70.p99} ms (${fmt(apiAt70.rps)}/s) | | ` +
+          `| ${scenario.name} | ${fmt(apiMax.rps)} | | | ${fmt(apiMax.cpuUs)} | ${apiAt70.p99} ms (${fmt(apiAt70.rps)}/s) | | ` +
             `${apiMax.failed + apiAt70.failed} / |`,
         );
       } else {
         const bareAt70 = await load(bareTarget, bare, { post, rate: bareMax.rps * 0.7 });
         rows.push(
           `| ${scenario.name} | ${fmt(apiMax.rps)} | ${fmt(bareMax.rps)} | ${(apiMax.rps / bareMax.rps).toFixed(2)}x | ` +
+            `${fmt(apiMax.cpuUs)} / ${fmt(bareMax.cpuUs)} | ` +
             `${apiAt70.p99} ms (${fmt(apiAt70.rps)}/s) | ${bareAt70.p99} ms (${fmt(bareAt70.rps)}/s) | ` +
             `${apiMax.failed + apiAt70.failed} / ${bareMax.failed + bareAt70.failed} |`,
         );
@@ -302,6 +322,7 @@ async function main(): Promise<void> {
         const base = await load(bareTarget, bare, { post, rate: WRITE_RATE });
         rows.push(
           `| ${scenario.name}, ${fmt(WRITE_RATE)}/s offered | ${fmt(api.rps)} achieved | ${fmt(base.rps)} achieved | | ` +
+            `${fmt(api.cpuUs)} / ${fmt(base.cpuUs)} | ` +
             `${api.p99} ms (p50 ${api.p50} ms) | ${base.p99} ms (p50 ${base.p50} ms) | ${api.failed} / ${base.failed} |`,
         );
       }
@@ -312,9 +333,9 @@ async function main(): Promise<void> {
         `${WARM_UP_SECONDS} s of warm-up; p99: one run of ${SECONDS} s at 70 % of that maximum\n`,
     );
     console.log(
-      '| request | api-gateway max req/s | bare max req/s | api / bare | api p99 at 70 % of its max | bare p99 at 70 % of its max | failed (api / bare) |',
+      '| request | api-gateway max req/s | bare max req/s | api / bare | CPU µs per request (api / bare) | api p99 at 70 % of its max | bare p99 at 70 % of its max | failed (api / bare) |',
     );
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) console.log(row);
     const admin2 = new Client({ connectionString: database.adminUrl });
     await admin2.connect();

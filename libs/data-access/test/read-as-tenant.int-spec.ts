@@ -59,7 +59,7 @@ describe('Database.readAsTenant', () => {
           {
             name: 'all',
             domains: ['*'],
-            routes: [{ match: { prefix: '/' }, action: { cluster: 'a-backend' } }],
+            routes: [{ name: 'all', match: { prefix: '/' }, action: { cluster: 'a-backend' } }],
           },
         ],
       });
