@@ -6,6 +6,7 @@ import { CLUSTER_STATEMENTS } from '@envoy-fleet/data-access';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
+import { COUNT_CLUSTERS, LOCK_TENANT, RECORD_CHANGE } from './write-statements';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -32,24 +33,7 @@ async function inTenant<T>(pool: Pool, tenant: string, work: (client: PoolClient
   }
 }
 
-/** api-gateway's own statements for one cluster: its read, and its create with the read-back. */
 const { readOne: READ_CLUSTER, createOne: CREATE_CLUSTER } = CLUSTER_STATEMENTS;
-
-const RECORD_CHANGE = `
-  WITH version AS (
-    INSERT INTO config_versions (tenant_id, version, actor, summary)
-    SELECT $1::uuid, coalesce(max(version), 0) + 1, $2, $3::jsonb
-      FROM config_versions WHERE tenant_id = $1::uuid
-    RETURNING version
-  ), audit AS (
-    INSERT INTO audit_logs (tenant_id, actor, action, kind, name, before, after, request_id)
-    VALUES ($1::uuid, $2, 'created', 'cluster', $4, NULL, $5::jsonb, NULL)
-  ), event AS (
-    INSERT INTO outbox_events (tenant_id, subject, payload, msg_id, headers)
-    SELECT $1::uuid, $6, jsonb_set($7::jsonb, '{version}', to_jsonb(version.version)), $8::uuid, '{}'::jsonb
-      FROM version
-  )
-  SELECT version FROM version`;
 
 /** As api-gateway's hot reads (Database.readAsTenant): the tenant on the session, then the statement. */
 async function readCluster(pool: Pool, name: string): Promise<Record<string, unknown> | undefined> {
@@ -69,8 +53,8 @@ async function createCluster(
   tenant: string,
 ) {
   // As ConfigChangeService on a create: the tenant lock with its quotas, then the kind's count.
-  await client.query('SELECT quotas FROM tenants WHERE id = $1::uuid FOR NO KEY UPDATE', [tenant]);
-  await client.query('SELECT count(*)::int FROM clusters WHERE tenant_id = $1::uuid', [tenant]);
+  await client.query(LOCK_TENANT, [tenant]);
+  await client.query(COUNT_CLUSTERS, [tenant]);
   // As ClusterRepository.create: the cluster, its endpoints and the read-back in one statement.
   const { rows } = await client.query(CREATE_CLUSTER, [
     tenant,

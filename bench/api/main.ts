@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { AppProcess, freePort } from '../xds/app-process';
+import { measureDatabaseCeiling } from './db-ceiling';
 
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 const SECONDS = Number(env('API_BENCH_SECONDS', '5'));
@@ -23,8 +24,8 @@ const CONNECTIONS = Number(env('API_BENCH_CONNECTIONS', '32'));
 const WRITE_RATE = Number(env('API_BENCH_WRITE_RATE', '1000'));
 /** Tenants the spread POST writes to, round robin (each tenant's writes queue on its row lock). */
 const TENANTS = Number(env('API_BENCH_TENANTS', '8'));
-/** Scenarios to run (comma-separated): cached, uncached, post, post-spread, healthz. */
-const ONLY = new Set(env('API_BENCH_ONLY', 'cached,uncached,post,post-spread,healthz').split(','));
+/** Scenarios to run (comma-separated): cached, uncached, post, post-spread, healthz, db-ceiling. */
+const ONLY = new Set(env('API_BENCH_ONLY', 'cached,uncached,post,post-spread,healthz,db-ceiling').split(','));
 /** A folder: profile both api-gateways, one file each, written there at the end (cpu-profile.cjs). */
 const PROFILE = process.env['API_BENCH_PROFILE'];
 const NATS_URL = env('TEST_NATS_URL', 'nats://127.0.0.1:4222');
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     };
     await json(`${api}/v1/clusters`, 'POST', hot, owner.accessToken);
     const spreadTenants: { id: string; token: string }[] = [];
-    for (let i = 0; ONLY.has('post-spread') && i < TENANTS; i++) {
+    for (let i = 0; (ONLY.has('post-spread') || ONLY.has('db-ceiling')) && i < TENANTS; i++) {
       const spreadOwner = { email: `owner-${i}@bench.test`, password: OWNER.password };
       const made = await json<{ id: string }>(
         `${api}/v1/tenants`,
@@ -346,6 +347,23 @@ async function main(): Promise<void> {
       await new Promise((done) => setTimeout(done, 2000));
       console.log(
         `CPU profiles of both api-gateways (by pid; the cached one started first) written to ${PROFILE}`,
+      );
+    }
+    if (ONLY.has('db-ceiling')) {
+      const tenantIds = spreadTenants.map((spreadTenant) => spreadTenant.id);
+      // With the servers stopped: nothing else writes, relays or publishes meanwhile.
+      await Promise.all(processes.splice(0).map((p) => p.stop()));
+      const ceiling = measureDatabaseCeiling(database.appUrl, tenantIds, SECONDS);
+      console.log(
+        ceiling
+          ? `\nPostgreSQL alone (pgbench, 8 clients over ${tenantIds.length} tenants, the same statements): ` +
+              ceiling
+                .map(
+                  (run) =>
+                    `${fmt(run.writesPerSecond)} creates/s with ${run.writesPerTransaction} per transaction (average ${run.latencyMs} ms per transaction)`,
+                )
+                .join('; ')
+          : '\nPostgreSQL alone: skipped (no pgbench; Debian has it in postgresql-client)',
       );
     }
     console.log(`\nclusters written: ${(counted[0] as { n: number }).n}`);
