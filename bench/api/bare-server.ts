@@ -6,7 +6,7 @@ import { CLUSTER_STATEMENTS } from '@envoy-fleet/data-access';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
-import { COUNT_CLUSTERS, LOCK_TENANT, RECORD_CHANGE } from './write-statements';
+import { COUNT_CLUSTERS, endpointRows, LOCK_TENANT, RECORD_CHANGE } from './write-statements';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -63,17 +63,7 @@ async function createCluster(
     5000,
     false,
     '{}',
-    JSON.stringify(
-      body.endpoints.map((e) => ({
-        ...e,
-        weight: 1,
-        priority: 0,
-        region: '',
-        zone: '',
-        subZone: '',
-        healthStatus: 'UNKNOWN',
-      })),
-    ),
+    endpointRows(body.endpoints),
   ]);
   const created = rows[0] as Record<string, unknown>;
   // As ConfigVersionRepository.createWithAuditAndEvent: version, audit row and event in one.

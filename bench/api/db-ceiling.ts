@@ -6,20 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COUNT_CLUSTERS, LOCK_TENANT, RECORD_CHANGE } from './write-statements';
+import { COUNT_CLUSTERS, endpointRows, LOCK_TENANT, RECORD_CHANGE } from './write-statements';
 
-const ENDPOINTS = JSON.stringify([
-  {
-    address: '10.0.0.1',
-    port: 8080,
-    weight: 1,
-    priority: 0,
-    region: '',
-    zone: '',
-    subZone: '',
-    healthStatus: 'UNKNOWN',
-  },
-]);
+const ENDPOINTS = endpointRows([{ address: '10.0.0.1', port: 8080 }]);
 
 /** `sql` on one line with $1, $2 ... replaced by `values` (pgbench variables or literals). */
 function bind(sql: string, values: string[]): string {

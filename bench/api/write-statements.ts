@@ -27,3 +27,18 @@ export const RECORD_CHANGE = `
       FROM version
   )
   SELECT version FROM version`;
+
+/** Endpoints as CLUSTER_STATEMENTS.createOne takes them ($7), with api-gateway's defaults. */
+export function endpointRows(endpoints: { address: string; port: number }[]): string {
+  return JSON.stringify(
+    endpoints.map((e) => ({
+      ...e,
+      weight: 1,
+      priority: 0,
+      region: '',
+      zone: '',
+      subZone: '',
+      healthStatus: 'UNKNOWN',
+    })),
+  );
+}
