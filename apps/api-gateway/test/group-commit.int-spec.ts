@@ -85,6 +85,33 @@ describe('concurrent writes of one tenant (group commit)', () => {
     expect((await owner.get<{ items: unknown[] }>('/v1/clusters')).body.items).toHaveLength(5);
   });
 
+  it('answers each write of a mixed group as alone: creates, a stale update, a delete, a proxy', async () => {
+    const { owner } = await api.tenantOwner('grouped-mixed');
+    expect((await owner.post('/v1/clusters', cluster('kept'))).status).toBe(201);
+    expect((await owner.post('/v1/clusters', cluster('gone'))).status).toBe(201);
+    const [first, stale, deleted, proxy, second] = await Promise.all([
+      owner.post('/v1/clusters', cluster('new', 8001)),
+      owner.put(
+        '/v1/clusters/kept',
+        { endpoints: [{ address: '10.0.0.9', port: 9 }] },
+        { 'if-match': '"99"' },
+      ),
+      owner.request('DELETE', '/v1/clusters/gone'),
+      owner.post('/v1/proxies', { nodeId: 'edge-1' }),
+      owner.post('/v1/clusters', cluster('new', 8002)),
+    ]);
+    expect([stale.status, deleted.status, proxy.status]).toEqual([412, 204, 201]);
+    // The two creates of one name: whichever came first is created, the other is refused.
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    const winner = first.status === 201 ? 8001 : 8002;
+    const listed = await owner.get<{ items: { name: string; endpoints: { port: number }[] }[] }>(
+      '/v1/clusters',
+    );
+    const stored = listed.body.items.map((c) => `${c.name}:${c.endpoints[0].port}`).sort();
+    expect(stored).toEqual(['kept:8080', `new:${winner}`]);
+    expect((await owner.get<{ items: unknown[] }>('/v1/proxies')).body.items).toHaveLength(1);
+  });
+
   it('checks If-Match of updates that share a transaction against the revision each finds', async () => {
     const { owner } = await api.tenantOwner('grouped-etag');
     const created = await owner.post('/v1/clusters', cluster('web'));
