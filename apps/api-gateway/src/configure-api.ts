@@ -9,7 +9,8 @@ import { recordIdempotentResponses } from './idempotency/idempotency.interceptor
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { REPLAYED_HEADER } from './idempotency/idempotent-replay';
 import { TenantRequestRate } from './quotas/tenant-request-rate';
-import { serveCachedReads } from './read-cache/cached-read.hook';
+import { CACHE_STATUS_HEADER, serveCachedReads } from './read-cache/cached-read.hook';
+import { CONFIG_VERSION_HEADER } from './config-changes/etag';
 import { directReads } from './read-cache/direct-reads';
 import { TenantReadCache } from './read-cache/tenant-read-cache';
 
@@ -31,7 +32,20 @@ export async function configureApi(app: NestFastifyApplication): Promise<void> {
   if (origins.length > 0) {
     app.enableCors({
       origin: origins.includes('*') ? true : origins,
-      exposedHeaders: ['X-Request-Id', 'X-Trace-Id', 'traceparent', 'ETag', 'Retry-After', REPLAYED_HEADER],
+      // Every method the API has: @fastify/cors allows only GET, HEAD and POST unless told.
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'X-Trace-Id',
+        'traceparent',
+        'ETag',
+        'Retry-After',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        CONFIG_VERSION_HEADER,
+        CACHE_STATUS_HEADER,
+        REPLAYED_HEADER,
+      ],
       maxAge: 600,
     });
   }

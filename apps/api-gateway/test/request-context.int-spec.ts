@@ -47,8 +47,25 @@ describe('Request ids, trace ids, CORS and compression', () => {
     });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
+    // A browser console edits and deletes too: every method the API has is allowed.
+    const methods =
+      allowed.headers
+        .get('access-control-allow-methods')
+        ?.split(',')
+        .map((m) => m.trim()) ?? [];
+    expect(methods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']));
+    const deleting = await api.client().request('OPTIONS', '/v1/clusters/web', undefined, {
+      origin: 'https://console.example.com',
+      'access-control-request-method': 'DELETE',
+      'access-control-request-headers': 'authorization,if-match',
+    });
+    expect(deleting.status).toBe(204);
+    expect(deleting.headers.get('access-control-allow-headers')).toMatch(/if-match/i);
     const simple = await owner.get('/v1/clusters', { origin: 'https://console.example.com' });
-    expect(simple.headers.get('access-control-expose-headers')).toMatch(/X-Request-Id/i);
+    const exposed = simple.headers.get('access-control-expose-headers') ?? '';
+    for (const header of ['X-Request-Id', 'ETag', 'RateLimit-Remaining', 'x-fleet-config-version']) {
+      expect(exposed.toLowerCase()).toContain(header.toLowerCase());
+    }
     const foreign = await owner.get('/v1/clusters', { origin: 'https://evil.example.net' });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
