@@ -32,7 +32,12 @@ export const routeTo = (match: object, cluster = 'seed') => ({
  */
 export function refusals(c: RefusalCallers): Refusal[] {
   return [
-    ['malformed JSON', () => c.owner.request('POST', '/v1/clusters', undefined, '{"name": "broken",'), 400],
+    [
+      'malformed JSON',
+      () => c.owner.request('POST', '/v1/clusters', undefined, '{"name": "broken",'),
+      400,
+      'body',
+    ],
     ['an unknown field', () => c.owner.post('/v1/clusters', { name: 'u1', colour: 'red' }), 400, 'colour'],
     [
       'an unknown field inside an endpoint',

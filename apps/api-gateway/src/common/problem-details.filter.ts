@@ -46,11 +46,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
+      const detail = detailOf(error);
+      // The API's own refusals are DomainErrors; a bare 400 is the body parser's (malformed or
+      // empty JSON), so it names the body as the field at fault.
+      if (status === 400) {
+        return {
+          type: problemType('INVALID_ARGUMENT'),
+          title: STATUS_CODES[status] ?? 'Error',
+          status,
+          detail: `body: ${detail}`,
+          code: 'INVALID_ARGUMENT',
+          errors: [{ field: 'body', message: detail }],
+        };
+      }
       return {
         type: problemType('http'),
         title: STATUS_CODES[status] ?? 'Error',
         status,
-        detail: detailOf(error),
+        detail,
         code: 'HTTP',
       };
     }
