@@ -20,7 +20,8 @@ const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 export class CreateWebhookDto {
   @IsString() @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/) name!: string;
 
-  @IsIn(WEBHOOK_KINDS) kind!: WebhookKind;
+  /** `http` (signed JSON POSTs, the default), `slack` or `github` (commit statuses). */
+  @IsOptional() @IsIn(WEBHOOK_KINDS) kind: WebhookKind = 'http';
 
   /** The receiver; for GitHub, the API base URL (e.g. https://api.github.com). */
   @IsUrl(URL_OPTIONS) @MaxLength(2048) url!: string;
