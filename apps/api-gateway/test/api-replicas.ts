@@ -8,7 +8,11 @@ import { AppModule } from '../src/app.module';
 import { configureApi } from '../src/configure-api';
 import { TestClient } from './support/api-test-app';
 
-const ADMIN = { email: 'admin@replicas.test', password: 'replicas-admin-password' };
+// Each set of replicas its own admin: login attempts are counted per account in the shared Redis.
+const ADMIN = {
+  email: `admin-${randomBytes(4).toString('hex')}@replicas.test`,
+  password: 'replicas-admin-password',
+};
 
 /**
  * api-gateway replicas in this process, as production runs them: one throw-away database, and the

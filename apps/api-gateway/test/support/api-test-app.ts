@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@envoy-fleet/config';
 import { startTracing, traceHttpRequests } from '@envoy-fleet/observability';
 import { createTestDatabase, TestDatabase } from '@envoy-fleet/testing';
@@ -7,7 +8,7 @@ import { ApiConfig } from '../../src/api-config';
 import { AppModule } from '../../src/app.module';
 import { configureApi } from '../../src/configure-api';
 
-export const ADMIN = { email: 'admin@api.test', password: 'api-test-admin-password' };
+const ADMIN_PASSWORD = 'api-test-admin-password';
 
 /** A response as a test reads it. */
 export interface TestResponse<T = unknown> {
@@ -78,10 +79,13 @@ export class ApiTestApp {
     readonly database: TestDatabase,
     readonly routes: { method: string; url: string }[],
     readonly baseUrl: string,
+    /** The platform admin's email: each app its own, since login attempts are counted per account in the shared Redis. */
+    readonly adminEmail: string,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<ApiTestApp> {
     const database = await createTestDatabase();
+    const adminEmail = `admin-${randomBytes(4).toString('hex')}@api.test`;
     const config = loadConfig(ApiConfig, {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
@@ -89,8 +93,8 @@ export class ApiTestApp {
       NATS_URL: process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222',
       REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       JWT_SECRET: 'api-test-secret',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
+      ADMIN_EMAIL: adminEmail,
+      ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
       ...env,
     });
@@ -110,7 +114,7 @@ export class ApiTestApp {
     await configureApi(app);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
-    return new ApiTestApp(app, database, routes, `http://127.0.0.1:${address.port}`);
+    return new ApiTestApp(app, database, routes, `http://127.0.0.1:${address.port}`, adminEmail);
   }
 
   client(): TestClient {
@@ -118,7 +122,7 @@ export class ApiTestApp {
   }
 
   admin(): Promise<TestClient> {
-    return this.client().login(ADMIN.email, ADMIN.password);
+    return this.client().login(this.adminEmail, ADMIN_PASSWORD);
   }
 
   /** A new tenant and a client logged in as its owner. */
