@@ -49,16 +49,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = detailOf(error);
       // The API's own refusals are DomainErrors; a bare 400 is the body parser's (malformed or
       // empty JSON), so it names the body as the field at fault.
-      if (status === 400) {
-        return {
-          type: problemType('INVALID_ARGUMENT'),
-          title: STATUS_CODES[status] ?? 'Error',
-          status,
-          detail: `body: ${detail}`,
-          code: 'INVALID_ARGUMENT',
-          errors: [{ field: 'body', message: detail }],
-        };
-      }
+      if (status === 400) return this.toProblem(DomainError.invalid('body', detail));
       return {
         type: problemType('http'),
         title: STATUS_CODES[status] ?? 'Error',
